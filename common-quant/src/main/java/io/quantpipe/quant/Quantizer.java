@@ -1,0 +1,68 @@
+package io.quantpipe.quant;
+
+import io.quantpipe.vector.FloatVectors;
+import io.quantpipe.vector.Similarity;
+
+/**
+ * A trained quantizer: the model only. It turns a float vector into a fixed-size code and makes
+ * {@link CodeScorer}s that rank codes against a float query without decoding them. Encoded data
+ * lives in {@link EncodedVectors}; training lives in each implementation's static {@code train}.
+ *
+ * <p>Implementations are immutable and thread-safe. The same vector and the same quantizer give
+ * the same code on every JVM (no platform-dependent maths on the encode path), which is what lets
+ * Spark, Flink and plain Java produce identical codes.
+ *
+ * <p>For {@link Similarity#COSINE} the quantizer normalises vectors and queries itself.
+ */
+public interface Quantizer {
+
+  QuantizerKind kind();
+
+  /** The dimension of the vectors it encodes. */
+  int dimension();
+
+  /** The similarity it was trained for; scoring uses it. */
+  Similarity similarity();
+
+  /** Bytes per encoded vector, including any per-vector correction terms. */
+  int codeBytes();
+
+  /**
+   * Encodes one vector of {@link #dimension()} finite floats into {@code dst[off, off + codeBytes())}.
+   *
+   * @throws IllegalArgumentException on a wrong dimension or a non-finite value
+   */
+  void encode(float[] vector, byte[] dst, int off);
+
+  /** A scorer of codes against {@code query} (raw; prepared internally). */
+  CodeScorer scorer(float[] query);
+
+  /**
+   * The vector a code stands for, in the space the quantizer scores (normalised for cosine). For
+   * measuring reconstruction error, not for search.
+   */
+  float[] decode(byte[] codes, int off);
+
+  /** A short human-readable description of the parameters, for tables and logs. */
+  String describe();
+
+  /** Encodes a whole batch. */
+  default EncodedVectors encodeAll(FloatVectors vectors) {
+    checkDimension(vectors.dim());
+    byte[] codes = new byte[Math.multiplyExact(vectors.count(), codeBytes())];
+    float[] row = new float[vectors.dim()];
+    for (int i = 0; i < vectors.count(); i++) {
+      System.arraycopy(vectors.data(), vectors.offset(i), row, 0, row.length);
+      encode(row, codes, i * codeBytes());
+    }
+    return new EncodedVectors(this, codes, vectors.count());
+  }
+
+  /** Throws unless {@code dim} equals {@link #dimension()}. */
+  default void checkDimension(int dim) {
+    if (dim != dimension()) {
+      throw new IllegalArgumentException(String.format(
+          "Vector dimension %d does not match the %s quantizer's dimension %d", dim, kind(), dimension()));
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.quantpipe.quant.pq;
+
+import io.quantpipe.quant.CodeScorer;
+import io.quantpipe.vector.Similarity;
+import io.quantpipe.vector.VectorUtil;
+
+/**
+ * The per-query lookup table of asymmetric distance computation: entry {@code j·256 + c} is the
+ * partial score of centroid {@code c} of subspace {@code j} against the query's {@code j}-th
+ * sub-vector (negated squared L2, or inner product). Scoring a code is {@code m} lookups and adds.
+ * Built once per query in {@code O(256·d)}; one query, one thread.
+ */
+public final class DistanceTable implements CodeScorer {
+  private final float[] table;
+  private final int m;
+  private final boolean negate;
+
+  private DistanceTable(float[] table, int m, boolean negate) {
+    this.table = table;
+    this.m = m;
+    this.negate = negate;
+  }
+
+  /** Builds the table for a prepared query. */
+  static DistanceTable build(float[] query, float[][] codebooks, int dsub, Similarity kernel) {
+    int m = codebooks.length;
+    float[] table = new float[m * PqParams.KSUB];
+    boolean l2 = kernel == Similarity.EUCLIDEAN;
+    for (int j = 0; j < m; j++) {
+      float[] book = codebooks[j];
+      for (int c = 0; c < PqParams.KSUB; c++) {
+        table[j * PqParams.KSUB + c] = l2
+            ? VectorUtil.squareDistance(query, j * dsub, book, c * dsub, dsub)
+            : VectorUtil.dot(query, j * dsub, book, c * dsub, dsub);
+      }
+    }
+    return new DistanceTable(table, m, l2);
+  }
+
+  @Override
+  public float score(byte[] codes, int offset) {
+    float s = VectorUtil.lookupSum(table, codes, offset, m);
+    return negate ? -s : s;
+  }
+}

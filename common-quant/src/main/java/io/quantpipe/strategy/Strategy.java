@@ -1,0 +1,95 @@
+package io.quantpipe.strategy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A precision/memory trade-off a user picks by name: {@code none} (float32), {@code sq8},
+ * {@code sq4}, {@code sq2}, {@code bq}, {@code bq-centred}, {@code bq-asym}, {@code pq}, or
+ * {@code hybrid-<q>}: search the codes of {@code q} for an oversampled candidate list, then rescore
+ * it with the float32 vectors.
+ *
+ * <p>{@code hybrid-bq} ranks its candidates with the {@code bq-asym} estimator: the stored bits are
+ * the same one bit per dimension, the estimator only orders them better before rescoring (use
+ * {@code hybrid-bq-sign} for Hamming-ranked candidates).
+ *
+ * @param name the name as the user wrote it (normalised to lower case), reported as {@code method}
+ * @param base the quantizer family that encodes the vectors
+ * @param hybrid whether candidates are rescored with float32 vectors
+ */
+public record Strategy(String name, Base base, boolean hybrid) {
+
+  /** The encodings. */
+  public enum Base {
+    NONE("none"), SQ8("sq8"), SQ4("sq4"), SQ2("sq2"), BQ("bq"), BQ_CENTRED("bq-centred"), BQ_ASYM("bq-asym"), PQ("pq");
+
+    private final String cliName;
+
+    Base(String cliName) {
+      this.cliName = cliName;
+    }
+
+    public String cliName() {
+      return cliName;
+    }
+  }
+
+  private static final String HYBRID = "hybrid-";
+
+  /** Parses one strategy name. */
+  public static Strategy parse(String text) {
+    String name = text.trim().toLowerCase(Locale.ROOT);
+    boolean hybrid = name.startsWith(HYBRID);
+    String baseName = hybrid ? name.substring(HYBRID.length()) : name;
+    if (hybrid && baseName.equals("bq")) {
+      return new Strategy(name, Base.BQ_ASYM, true);
+    }
+    if (hybrid && baseName.equals("bq-sign")) {
+      return new Strategy(name, Base.BQ, true);
+    }
+    for (Base b : Base.values()) {
+      if (b.cliName.equals(baseName) && !(hybrid && b == Base.NONE)) {
+        return new Strategy(name, b, hybrid);
+      }
+    }
+    throw new IllegalArgumentException("Unknown strategy '" + text + "'; expected none, sq8, sq4, sq2, bq, bq-centred, "
+        + "bq-asym, pq, or hybrid-<one of those but none> (hybrid-bq rescoring bq-asym candidates, hybrid-bq-sign Hamming ones)");
+  }
+
+  /** Parses a comma-separated list, keeping order and refusing duplicates. */
+  public static List<Strategy> parseList(String text) {
+    List<Strategy> out = new ArrayList<>();
+    for (String part : text.split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      Strategy s = parse(part);
+      if (out.stream().anyMatch(o -> o.name.equals(s.name))) {
+        throw new IllegalArgumentException("Strategy '" + s.name + "' is listed twice");
+      }
+      out.add(s);
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("No strategy given; expected a comma-separated list such as sq8,pq,hybrid-bq");
+    }
+    return out;
+  }
+
+  /** The reference_ann.py method this row joins with (flat, sq8, sq8_rescore, bq_rescore, ...). */
+  public String referenceMethod() {
+    String family;
+    switch (base) {
+      case NONE:
+        return "flat";
+      case BQ:
+      case BQ_CENTRED:
+      case BQ_ASYM:
+        family = "bq";
+        break;
+      default:
+        family = base.cliName;
+    }
+    return hybrid ? family + "_rescore" : family;
+  }
+}

@@ -1,0 +1,114 @@
+package io.quantpipe.strategy;
+
+import io.quantpipe.quant.Quantizer;
+import io.quantpipe.quant.binary.AsymmetricBinaryQuantizer;
+import io.quantpipe.quant.binary.BinaryQuantizer;
+import io.quantpipe.quant.pq.PqParams;
+import io.quantpipe.quant.pq.PqTrainer;
+import io.quantpipe.quant.scalar.ScalarParams;
+import io.quantpipe.quant.scalar.ScalarQuantizer;
+import io.quantpipe.stats.CorpusStatistics;
+import io.quantpipe.vector.FloatVectors;
+import io.quantpipe.vector.Similarity;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Trains the quantizer a {@link Strategy} needs from a corpus held in memory, through the same
+ * mergeable statistics the Spark jobs use. Stateless.
+ */
+public final class StrategyTrainer {
+  private StrategyTrainer() {}
+
+  /** The trained quantizer, or null for {@code none}. */
+  public static Quantizer train(Strategy strategy, FloatVectors corpus, Similarity similarity, TrainingOptions options) {
+    if (corpus.count() == 0) {
+      throw new IllegalArgumentException("Cannot train " + strategy.name() + " on an empty corpus");
+    }
+    FloatVectors prepared = corpus.prepared(similarity);
+    switch (strategy.base()) {
+      case NONE:
+        return null;
+      case SQ8:
+      case SQ4:
+      case SQ2: {
+        ScalarParams params = scalarParams(strategy);
+        CorpusStatistics stats = CorpusStatistics.of(prepared, options.calibrationSamples(), options.seed());
+        return ScalarQuantizer.train(stats, similarity, params);
+      }
+      case BQ:
+        return BinaryQuantizer.sign(corpus.dim(), similarity);
+      case BQ_CENTRED:
+        return BinaryQuantizer.centred(CorpusStatistics.of(prepared, 1, options.seed()), similarity);
+      case BQ_ASYM:
+        return AsymmetricBinaryQuantizer.train(CorpusStatistics.of(prepared, 1, options.seed()), similarity,
+            options.rotateBinary(), options.seed());
+      case PQ: {
+        PqParams params = new PqParams(options.pqM(corpus.dim()), options.pqIterations(), options.seed());
+        params.checkDimension(corpus.dim());
+        FloatVectors sample = CorpusStatistics.of(prepared, options.pqTrainSamples(), options.seed()).sample().vectors();
+        return PqTrainer.train(sample, similarity, params, options.threads(), options.threads());
+      }
+      default:
+        throw new AssertionError(strategy.base());
+    }
+  }
+
+  static ScalarParams scalarParams(Strategy strategy) {
+    switch (strategy.base()) {
+      case SQ8:
+        return ScalarParams.defaults(8);
+      case SQ4:
+        return ScalarParams.defaults(4);
+      default:
+        return ScalarParams.defaults(2);
+    }
+  }
+
+  /** The parameters a strategy was trained with, as written to artifacts, manifests and JSON rows. */
+  public static Map<String, Object> describe(Strategy strategy, int dim, TrainingOptions options, int n) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("strategy", strategy.base().cliName());
+    switch (strategy.base()) {
+      case SQ8:
+      case SQ4:
+      case SQ2: {
+        ScalarParams sp = scalarParams(strategy);
+        p.put("bits", sp.bits());
+        p.put("calibration", sp.calibration().name().toLowerCase(java.util.Locale.ROOT));
+        if (sp.calibration() == ScalarParams.Calibration.QUANTILE) {
+          p.put("lower_quantile", sp.lowerQuantile());
+          p.put("upper_quantile", sp.upperQuantile());
+          p.put("calibration_samples", Math.min(n, options.calibrationSamples()));
+        }
+        p.put("scoring", "asymmetric");
+        break;
+      }
+      case BQ:
+        p.put("bits", 1);
+        p.put("encoding", "sign(x)");
+        break;
+      case BQ_CENTRED:
+        p.put("bits", 1);
+        p.put("encoding", "sign(x-mean)");
+        break;
+      case BQ_ASYM:
+        p.put("bits", 1);
+        p.put("encoding", options.rotateBinary() ? "sign(P(x-mean))" : "sign(x-mean)");
+        p.put("estimator", "rabitq");
+        break;
+      case PQ:
+        p.put("M", options.pqM(dim));
+        p.put("nbits", 8);
+        p.put("dsub", dim / options.pqM(dim));
+        p.put("kmeans_niter", options.pqIterations());
+        p.put("init", "kmeans++");
+        p.put("train_points", Math.min(n, options.pqTrainSamples()));
+        break;
+      default:
+        break;
+    }
+    p.put("seed", options.seed());
+    return p;
+  }
+}

@@ -1,0 +1,54 @@
+package io.quantpipe.format;
+
+import io.quantpipe.TestData;
+import io.quantpipe.quant.Quantizer;
+import io.quantpipe.quant.binary.AsymmetricBinaryQuantizer;
+import io.quantpipe.quant.binary.BinaryQuantizer;
+import io.quantpipe.quant.pq.PqParams;
+import io.quantpipe.quant.pq.PqTrainer;
+import io.quantpipe.quant.scalar.ScalarParams;
+import io.quantpipe.quant.scalar.ScalarQuantizer;
+import io.quantpipe.vector.FloatVectors;
+import io.quantpipe.vector.FvecsReader;
+import io.quantpipe.vector.Similarity;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Writes the golden v1 artifacts under src/test/resources/fixtures, with the code each gives for
+ * siftsmall query 0. Run it only when a new format version is introduced (then add, never replace,
+ * fixtures): {@code GoldenFixturesTest} pins every released version.
+ */
+public final class GoldenFixtures {
+  static final Path DIR = Path.of("src", "test", "resources", "fixtures");
+
+  static Map<String, Quantizer> quantizers() {
+    FloatVectors sift = TestData.siftBase(1000);
+    Map<String, Quantizer> q = new LinkedHashMap<>();
+    q.put("sq8-v1", ScalarQuantizer.train(sift, Similarity.EUCLIDEAN, ScalarParams.minMax(8), 1000, 1));
+    q.put("sq4-v1", ScalarQuantizer.train(sift, Similarity.DOT, ScalarParams.quantile(4, 0.001), 1000, 1));
+    q.put("binary-v1", BinaryQuantizer.centred(sift, Similarity.EUCLIDEAN));
+    q.put("bq-asym-v1", AsymmetricBinaryQuantizer.train(sift, Similarity.EUCLIDEAN, false, 1));
+    q.put("pq-v1", PqTrainer.train(sift, Similarity.EUCLIDEAN, new PqParams(16, 2, 1), 1, 1));
+    return q;
+  }
+
+  static float[] probe() throws IOException {
+    return FvecsReader.readFvecs(TestData.siftsmall().resolve("query.fvecs"), 1).get(0);
+  }
+
+  public static void main(String[] args) throws IOException {
+    StringBuilder codes = new StringBuilder("# code of siftsmall query 0 under each golden artifact (hex)\n");
+    for (Map.Entry<String, Quantizer> e : quantizers().entrySet()) {
+      Files.write(DIR.resolve(e.getKey() + ".qpa"), QuantizerCodec.toBytes(e.getValue(), "{\"fixture\":\"" + e.getKey() + "\"}"));
+      byte[] code = new byte[e.getValue().codeBytes()];
+      e.getValue().encode(probe(), code, 0);
+      codes.append(e.getKey()).append('=').append(HexFormat.of().formatHex(code)).append('\n');
+    }
+    Files.writeString(DIR.resolve("codes-v1.properties"), codes);
+  }
+}

@@ -1,0 +1,145 @@
+package io.quantpipe.format;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quantpipe.quant.Quantizer;
+import io.quantpipe.vector.Similarity;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Properties;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class QuantizerCodecTest {
+  private static final Map<String, Quantizer> QUANTIZERS = GoldenFixtures.quantizers();
+
+  @TempDir
+  Path dir;
+
+  private static byte[] fixture(String name) throws IOException {
+    try (InputStream in = QuantizerCodecTest.class.getResourceAsStream("/fixtures/" + name)) {
+      return in.readAllBytes();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sq8-v1", "sq4-v1", "binary-v1", "bq-asym-v1", "pq-v1"})
+  void roundTripIsBitExact(String name) throws IOException {
+    Quantizer q = QUANTIZERS.get(name);
+    Path file = dir.resolve(name + ".qpa");
+    QuantizerCodec.write(q, "{\"strategy\":\"x\"}", file);
+    QuantizerArtifact back = QuantizerCodec.read(file, q.dimension(), q.similarity());
+    assertThat(back.paramsJson()).isEqualTo("{\"strategy\":\"x\"}");
+    assertThat(back.formatVersion()).isEqualTo(ArtifactFormat.VERSION_CURRENT);
+    assertThat(QuantizerCodec.toBytes(back.quantizer(), "{\"strategy\":\"x\"}")).isEqualTo(Files.readAllBytes(file));
+    float[] probe = GoldenFixtures.probe();
+    byte[] a = new byte[q.codeBytes()];
+    byte[] b = new byte[q.codeBytes()];
+    q.encode(probe, a, 0);
+    back.quantizer().encode(probe, b, 0);
+    assertThat(b).isEqualTo(a);
+  }
+
+  /** Golden v1 files written by an earlier build must read, re-encode identically, and give the same codes. */
+  @ParameterizedTest
+  @ValueSource(strings = {"sq8-v1", "sq4-v1", "binary-v1", "bq-asym-v1", "pq-v1"})
+  void goldenVersionOneFilesStillRead(String name) throws IOException {
+    byte[] golden = fixture(name + ".qpa");
+    QuantizerArtifact artifact = QuantizerCodec.read(golden, name);
+    assertThat(artifact.formatVersion()).isEqualTo(1);
+    assertThat(QuantizerCodec.toBytes(artifact.quantizer(), artifact.paramsJson())).isEqualTo(golden);
+    Properties codes = new Properties();
+    try (InputStream in = QuantizerCodecTest.class.getResourceAsStream("/fixtures/codes-v1.properties")) {
+      codes.load(in);
+    }
+    byte[] code = new byte[artifact.quantizer().codeBytes()];
+    artifact.quantizer().encode(GoldenFixtures.probe(), code, 0);
+    assertThat(HexFormat.of().formatHex(code)).isEqualTo(codes.getProperty(name));
+  }
+
+  @Test
+  void flippingAnyByteIsDetected() throws IOException {
+    byte[] good = fixture("sq4-v1.qpa");
+    for (int i = 0; i < good.length; i += 7) {
+      byte[] bad = good.clone();
+      bad[i] ^= 0x10;
+      assertThatThrownBy(() -> QuantizerCodec.read(bad, "flipped")).isInstanceOf(CorruptArtifactException.class);
+    }
+    byte[] bad = good.clone();
+    bad[100] ^= 1;
+    assertThatThrownBy(() -> QuantizerCodec.read(bad, "flipped"))
+        .hasMessageStartingWith("flipped: checksum mismatch: stored CRC32C 0x");
+  }
+
+  @Test
+  void wrongMagicNewerVersionAndTruncationAreRefused() throws IOException {
+    byte[] good = fixture("binary-v1.qpa");
+    byte[] magic = good.clone();
+    magic[0] = 'X';
+    assertThatThrownBy(() -> QuantizerCodec.read(magic, "m.qpa"))
+        .hasMessage("m.qpa: not a quantpipe quantizer artifact: magic 0x58504152, expected 0x51504152");
+    byte[] newer = withChecksum(good, 5, (byte) 2);
+    assertThatThrownBy(() -> QuantizerCodec.read(newer, "n.qpa"))
+        .hasMessage("n.qpa: format version 2 is not supported: this reader reads versions 1 to 1 (written by a newer quantpipe: upgrade to read it)");
+    assertThatThrownBy(() -> QuantizerCodec.read(Arrays.copyOf(good, 200), "t.qpa"))
+        .hasMessageContaining("t.qpa: checksum mismatch");
+    assertThatThrownBy(() -> QuantizerCodec.read(new byte[5], "tiny.qpa"))
+        .hasMessage("tiny.qpa: truncated: 5 bytes is shorter than any artifact");
+  }
+
+  @Test
+  void malformedPayloadWithValidChecksumIsRefused() throws IOException {
+    byte[] good = fixture("binary-v1.qpa");
+    byte[] unknownKind = withChecksum(good, 4, (byte) 99);
+    assertThatThrownBy(() -> QuantizerCodec.read(unknownKind, "k.qpa"))
+        .hasMessage("k.qpa: malformed payload: Unknown quantizer kind id 99");
+  }
+
+  @Test
+  void mismatchedDimensionOrMetricIsRefused() throws IOException {
+    Path file = dir.resolve("pq.qpa");
+    Files.write(file, fixture("pq-v1.qpa"));
+    assertThatThrownBy(() -> QuantizerCodec.read(file, 384, Similarity.EUCLIDEAN))
+        .hasMessage(file + ": quantizer dimension 128 does not match the data's dimension 384");
+    assertThatThrownBy(() -> QuantizerCodec.read(file, 128, Similarity.DOT))
+        .hasMessage(file + ": quantizer metric l2 does not match the requested metric ip");
+  }
+
+  @Test
+  void manifestRecordsAndVerifiesTheArtifact() throws IOException {
+    Quantizer q = QUANTIZERS.get("sq8-v1");
+    Path manifest = QuantizerManifest.write(dir.resolve("sq8"), "sq8", q, Map.of("bits", 8), 42,
+        new io.quantpipe.stats.DataFingerprint(1000, 128, 0xabcdefL));
+    String json = Files.readString(manifest);
+    assertThat(json).contains("\"strategy\" : \"sq8\"", "\"seed\" : 42", "\"hash\" : \"0000000000abcdef\"", "\"crc32c\"");
+    assertThat(QuantizerManifest.verify(manifest).quantizer().codeBytes()).isEqualTo(q.codeBytes());
+    Path artifact = dir.resolve("sq8").resolve(QuantizerManifest.ARTIFACT_NAME);
+    byte[] bytes = Files.readAllBytes(artifact);
+    bytes[20] ^= 1;
+    Files.write(artifact, bytes);
+    assertThatThrownBy(() -> QuantizerManifest.verify(manifest))
+        .isInstanceOf(CorruptArtifactException.class)
+        .hasMessageContaining("does not match its manifest");
+  }
+
+  /** Sets one byte and recomputes the checksum, to reach the checks behind it. */
+  private static byte[] withChecksum(byte[] good, int index, byte value) {
+    byte[] b = good.clone();
+    b[index] = value;
+    CRC32C crc = new CRC32C();
+    crc.update(b, 0, b.length - 4);
+    ByteBuffer.wrap(b, b.length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue());
+    return b;
+  }
+}

@@ -58,6 +58,21 @@ public interface Quantizer {
     return new EncodedVectors(this, codes, vectors.count());
   }
 
+  /**
+   * The vector as encoders read it: checked for dimension and finiteness, then prepared for the
+   * similarity (a normalised copy for cosine). Every {@link #encode} starts here, so each engine
+   * rejects the same inputs with the same message.
+   */
+  default float[] prepareForEncoding(float[] vector) {
+    checkDimension(vector.length);
+    for (int i = 0; i < vector.length; i++) {
+      if (!Float.isFinite(vector[i])) {
+        throw new IllegalArgumentException("Cannot encode: dimension " + i + " is " + vector[i]);
+      }
+    }
+    return similarity().prepare(vector);
+  }
+
   /** Throws unless {@code dim} equals {@link #dimension()}. */
   default void checkDimension(int dim) {
     if (dim != dimension()) {

@@ -102,14 +102,7 @@ public final class AsymmetricBinaryQuantizer implements Quantizer {
 
   @Override
   public void encode(float[] vector, byte[] dst, int off) {
-    checkDimension(vector.length);
-    float[] v = similarity.prepare(vector);
-    for (int i = 0; i < v.length; i++) {
-      if (!Float.isFinite(v[i])) {
-        throw new IllegalArgumentException("Cannot encode: dimension " + i + " is " + v[i]);
-      }
-    }
-    float[] r = rotate(v, true);
+    float[] r = rotate(prepareForEncoding(vector), true);
     java.util.Arrays.fill(dst, off, off + signBytes, (byte) 0);
     double sq = 0;
     double abs = 0;

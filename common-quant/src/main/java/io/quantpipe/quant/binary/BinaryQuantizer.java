@@ -103,13 +103,9 @@ public final class BinaryQuantizer implements Quantizer {
 
   /** The bits of a (raw) vector as words, the form queries take. */
   long[] pack(float[] vector) {
-    checkDimension(vector.length);
-    float[] v = similarity.prepare(vector);
+    float[] v = prepareForEncoding(vector);
     long[] packed = new long[words];
     for (int i = 0; i < v.length; i++) {
-      if (!Float.isFinite(v[i])) {
-        throw new IllegalArgumentException("Cannot encode: dimension " + i + " is " + v[i]);
-      }
       if (v[i] - centre[i] > 0) {
         packed[i >> 6] |= 1L << (i & 63);
       }

@@ -84,13 +84,7 @@ public final class ProductQuantizer implements Quantizer {
 
   @Override
   public void encode(float[] vector, byte[] dst, int off) {
-    checkDimension(vector.length);
-    float[] v = similarity.prepare(vector);
-    for (int i = 0; i < v.length; i++) {
-      if (!Float.isFinite(v[i])) {
-        throw new IllegalArgumentException("Cannot encode: dimension " + i + " is " + v[i]);
-      }
-    }
+    float[] v = prepareForEncoding(vector);
     float[] scratch = new float[PqParams.KSUB];
     for (int j = 0; j < m; j++) {
       dst[off + j] = (byte) indexes[j].nearest(v, j * dsub, scratch);

@@ -159,15 +159,11 @@ public final class ScalarQuantizer implements Quantizer {
 
   @Override
   public void encode(float[] vector, byte[] dst, int off) {
-    checkDimension(vector.length);
-    float[] v = similarity.prepare(vector);
+    float[] v = prepareForEncoding(vector);
     int levels = (1 << bits) - 1;
     Arrays.fill(dst, off, off + packedBytes, (byte) 0);
     float correction = 0;
     for (int j = 0; j < v.length; j++) {
-      if (!Float.isFinite(v[j])) {
-        throw new IllegalArgumentException("Cannot encode: dimension " + j + " is " + v[j]);
-      }
       int c = (int) Math.floor((v[j] - lower[j]) * invWidth[j]);
       c = Math.max(0, Math.min(levels, c));
       int bit = j * bits;

@@ -7,7 +7,9 @@ import io.quantpipe.eval.EvalResult;
 import io.quantpipe.eval.StrategyEvaluator;
 import io.quantpipe.format.QuantizerManifest;
 import io.quantpipe.quant.pq.PqParams;
+import io.quantpipe.quant.Quantizer;
 import io.quantpipe.stats.CorpusStatistics;
+import io.quantpipe.stats.DataFingerprint;
 import io.quantpipe.strategy.Strategy;
 import io.quantpipe.strategy.StrategyTrainer;
 import io.quantpipe.strategy.TrainingOptions;
@@ -101,12 +103,13 @@ public final class EvaluateCommand implements Callable<Integer> {
       }
     }
     Path staging = artifacts == null ? null : Files.createTempDirectory(parentOf(artifacts), ".artifacts-");
+    DataFingerprint fingerprint = staging == null ? null : CorpusStatistics.of(dataset.base(), 1, seed).fingerprint();
     StrategyEvaluator evaluator = new StrategyEvaluator(dataset, options);
     List<EvalResult> results = new ArrayList<>();
     for (Strategy s : list) {
       results.add(evaluator.evaluate(s, quantizer -> {
         if (staging != null) {
-          writeArtifact(staging.resolve(s.name()), s, quantizer, dataset, training);
+          writeArtifact(staging.resolve(s.name()), s, quantizer, dataset, training, fingerprint);
         }
       }));
     }
@@ -128,11 +131,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     return parent;
   }
 
-  private static void writeArtifact(Path dir, Strategy s, io.quantpipe.quant.Quantizer q, Dataset dataset, TrainingOptions training) {
+  private static void writeArtifact(Path dir, Strategy s, Quantizer q, Dataset dataset, TrainingOptions training,
+                                    DataFingerprint fingerprint) {
     try {
-      CorpusStatistics stats = CorpusStatistics.of(dataset.base(), 1, training.seed());
       QuantizerManifest.write(dir, s.name(), q, StrategyTrainer.describe(s, dataset.base().dim(), training, dataset.base().count()),
-          training.seed(), stats.fingerprint());
+          training.seed(), fingerprint);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

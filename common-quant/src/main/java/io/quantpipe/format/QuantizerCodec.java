@@ -48,10 +48,15 @@ public final class QuantizerCodec {
     return buf.array();
   }
 
-  /** Writes an artifact file (to a temporary sibling first, then renamed, so readers never see half a file). */
+  /** Writes an artifact file; readers never see half a file (see {@link #writeAtomically}). */
   public static void write(Quantizer quantizer, String paramsJson, Path file) throws IOException {
+    writeAtomically(file, toBytes(quantizer, paramsJson));
+  }
+
+  /** Writes to a temporary sibling, then renames it over {@code file} in one step. */
+  static void writeAtomically(Path file, byte[] bytes) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.write(tmp, toBytes(quantizer, paramsJson));
+    Files.write(tmp, bytes);
     Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 

@@ -9,7 +9,6 @@ import io.quantpipe.stats.DataFingerprint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Map;
 import java.util.zip.CRC32C;
@@ -49,10 +48,7 @@ public final class QuantizerManifest {
     Files.createDirectories(dir);
     String paramsJson = JSON.writeValueAsString(params);
     byte[] artifact = QuantizerCodec.toBytes(quantizer, paramsJson);
-    Path artifactPath = dir.resolve(ARTIFACT_NAME);
-    Path tmp = dir.resolve(ARTIFACT_NAME + ".tmp");
-    Files.write(tmp, artifact);
-    Files.move(tmp, artifactPath, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    QuantizerCodec.writeAtomically(dir.resolve(ARTIFACT_NAME), artifact);
 
     ObjectNode root = JSON.createObjectNode();
     root.put("manifest_version", MANIFEST_VERSION);
@@ -73,9 +69,7 @@ public final class QuantizerManifest {
     file.put("bytes", artifact.length);
     file.put("crc32c", crcHex(artifact));
     Path manifest = dir.resolve(FILE_NAME);
-    Path manifestTmp = dir.resolve(FILE_NAME + ".tmp");
-    JSON.writeValue(manifestTmp.toFile(), root);
-    Files.move(manifestTmp, manifest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    QuantizerCodec.writeAtomically(manifest, JSON.writeValueAsBytes(root));
     return manifest;
   }
 

@@ -28,7 +28,7 @@ public final class ProductQuantizer implements Quantizer {
 
   public ProductQuantizer(Similarity similarity, int dim, float[][] codebooks) {
     this.m = codebooks.length;
-    new PqParams(Math.max(1, m), 0, 0).checkDimension(dim);
+    new PqParams(m, 0, 0).checkDimension(dim); // m ≥ 1 and m divides dim
     this.similarity = similarity;
     this.dim = dim;
     this.dsub = dim / m;

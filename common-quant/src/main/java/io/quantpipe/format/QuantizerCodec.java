@@ -164,8 +164,8 @@ public final class QuantizerCodec {
   }
 
   private static Quantizer readPayload(QuantizerKind kind, Similarity similarity, int dim, ByteBuffer buf) {
-    if (dim <= 0 || (long) dim * dim > Integer.MAX_VALUE / 4) {
-      throw new IllegalArgumentException("dimension " + dim + " out of range");
+    if (dim <= 0) {
+      throw new IllegalArgumentException("dimension " + dim + " is not positive");
     }
     switch (kind) {
       case SCALAR: {
@@ -178,6 +178,9 @@ public final class QuantizerCodec {
       case ASYMMETRIC_BINARY: {
         float[] mean = getFloats(buf, dim);
         boolean rotated = buf.get() != 0;
+        if (rotated && (long) dim * dim > buf.remaining()) {
+          throw new IllegalArgumentException("a " + dim + "x" + dim + " rotation does not fit the " + buf.remaining() + " bytes left");
+        }
         return new AsymmetricBinaryQuantizer(similarity, mean, rotated ? getFloats(buf, dim * dim) : null);
       }
       case PRODUCT: {

@@ -34,11 +34,6 @@ public record TrainingOptions(long seed, int pqM, int pqIterations, int pqTrainS
     }
   }
 
-  public static TrainingOptions defaults() {
-    return new TrainingOptions(DEFAULT_SEED, 0, PqParams.DEFAULT_ITERATIONS, DEFAULT_PQ_TRAIN_SAMPLES,
-        DEFAULT_CALIBRATION_SAMPLES, true, 1);
-  }
-
   /** The M to use for dimension {@code dim}. */
   public int pqM(int dim) {
     return pqM == 0 ? PqParams.defaultM(dim) : pqM;

@@ -22,6 +22,8 @@ public final class FvecsReader implements Closeable {
   /** Larger than any embedding model's output; guards against reading garbage as a dimension. */
   static final int MAX_DIM = 1 << 16;
   private static final int BUFFER_BYTES = 1 << 20;
+  /** The largest float[] HotSpot allocates. */
+  private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
   private final Path file;
   private final FileChannel channel;
@@ -61,12 +63,12 @@ public final class FvecsReader implements Closeable {
       int n = 0;
       float[] row;
       while (n < limit && (row = reader.nextFloats()) != null) {
-        if ((long) (n + 1) * row.length > Integer.MAX_VALUE - 8) {
+        long needed = (long) (n + 1) * row.length;
+        if (needed > MAX_ARRAY) {
           throw new VectorFileException(file, n, "too many values for one in-memory batch; stream it instead");
         }
-        if (data.length < (n + 1) * row.length) {
-          data = Arrays.copyOf(data, Math.max((n + 1) * row.length, Math.min(Integer.MAX_VALUE - 8,
-              (int) Math.min(Integer.MAX_VALUE - 8L, 2L * data.length))));
+        if (data.length < needed) { // grow geometrically, capped at the largest array the JVM allows
+          data = Arrays.copyOf(data, (int) Math.min(MAX_ARRAY, Math.max(needed, 2L * data.length)));
         }
         System.arraycopy(row, 0, data, n * row.length, row.length);
         n++;

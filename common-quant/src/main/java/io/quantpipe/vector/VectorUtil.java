@@ -11,11 +11,6 @@ public final class VectorUtil {
 
   private VectorUtil() {}
 
-  /** The implementation in use, for logs and benchmarks. */
-  public static VectorOps ops() {
-    return OPS;
-  }
-
   /** Σ a[i]·b[i] over two whole arrays of equal length. */
   public static float dot(float[] a, float[] b) {
     checkSameLength(a.length, b.length);

@@ -64,15 +64,6 @@ public final class KMeansStatistics implements java.io.Serializable {
     return counts[centroid];
   }
 
-  /** Total points seen. */
-  public long total() {
-    long t = 0;
-    for (long c : counts) {
-      t += c;
-    }
-    return t;
-  }
-
   /** Sum of squared distances of points to their assigned centroids. */
   public double inertia() {
     return inertia.get(0);

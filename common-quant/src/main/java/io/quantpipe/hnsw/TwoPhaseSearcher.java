@@ -1,0 +1,65 @@
+package io.quantpipe.hnsw;
+
+import io.quantpipe.quant.QueryScorer;
+import io.quantpipe.search.SearchResult;
+import io.quantpipe.search.TopK;
+import java.util.function.IntPredicate;
+
+/**
+ * Searches one partition: through the graph with the cheap scorer (codes for a quantized graph,
+ * the floats themselves for a float32 one), then, for a quantized graph, rescoring the
+ * {@code k·oversample} best candidates with exact float32 scores. Results are node ordinals.
+ *
+ * <p>One per thread: it owns an {@link HnswSearcher}.
+ */
+public final class TwoPhaseSearcher {
+  private final HnswPartition partition;
+  private final ScorerSupplier floats;
+  private final HnswSearcher searcher = new HnswSearcher();
+
+  /**
+   * @param floats the partition's float32 vectors by node ordinal: scored during the walk of a
+   *     float32 graph, used for rescoring a quantized one; may be {@code null} for a quantized
+   *     graph searched without rescoring
+   */
+  public TwoPhaseSearcher(HnswPartition partition, ScorerSupplier floats) {
+    if (floats != null && floats.size() != partition.size()) {
+      throw new IllegalArgumentException(String.format(
+          "%s: %d float vectors for %d graph nodes", partition.path(), floats.size(), partition.size()));
+    }
+    if (floats == null && partition.quantizer() == null) {
+      throw new IllegalArgumentException(partition.path() + ": a float32 graph needs its float vectors to search");
+    }
+    this.partition = partition;
+    this.floats = floats;
+  }
+
+  /**
+   * The {@code k} best accepted nodes.
+   *
+   * @param oversample candidates rescored per result (quantized graphs; 0 or 1 = no rescoring)
+   * @param accept node ordinals that may be returned, or {@code null} for all
+   */
+  public SearchResult search(float[] query, int k, int ef, int oversample, IntPredicate accept) {
+    if (partition.quantizer() == null) {
+      return searcher.search(partition, floats.scorer(query), k, ef, accept);
+    }
+    QueryScorer codes = partition.codeScorer(query);
+    if (floats == null || oversample <= 1) {
+      return searcher.search(partition, codes, k, ef, accept);
+    }
+    int candidates = Math.multiplyExact(k, oversample);
+    SearchResult rough = searcher.search(partition, codes, candidates, Math.max(ef, candidates), accept);
+    QueryScorer exact = floats.scorer(query);
+    TopK top = new TopK(k);
+    for (int id : rough.ids()) {
+      top.offer(id, exact.score(id));
+    }
+    return top.drain();
+  }
+
+  /** How many nodes the last graph walk scored. */
+  public long visitedCount() {
+    return searcher.visitedCount();
+  }
+}

@@ -93,8 +93,13 @@ public final class HnswPartitionWriter {
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** Checks ids and returns the ordinals sorted by id. */
-  static int[] checkIds(long[] ids, int n) {
+  /**
+   * Checks that {@code ids} has one id per node, each ≥ 0 and distinct, and returns the node
+   * ordinals sorted by id.
+   *
+   * @throws IllegalArgumentException naming the first offending id and node
+   */
+  public static int[] checkIds(long[] ids, int n) {
     if (ids.length != n) {
       throw new IllegalArgumentException(String.format("%d ids for a graph of %d nodes", ids.length, n));
     }

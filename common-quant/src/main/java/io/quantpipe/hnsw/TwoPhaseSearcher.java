@@ -10,12 +10,12 @@ import java.util.function.IntPredicate;
  * the floats themselves for a float32 one), then, for a quantized graph, rescoring the
  * {@code k·oversample} best candidates with exact float32 scores. Results are node ordinals.
  *
- * <p>One per thread: it owns an {@link HnswSearcher}.
+ * <p>One per thread, like the {@link HnswSearcher} it uses.
  */
 public final class TwoPhaseSearcher {
   private final HnswPartition partition;
   private final ScorerSupplier floats;
-  private final HnswSearcher searcher = new HnswSearcher();
+  private final HnswSearcher searcher;
 
   /**
    * @param floats the partition's float32 vectors by node ordinal: scored during the walk of a
@@ -23,6 +23,11 @@ public final class TwoPhaseSearcher {
    *     graph searched without rescoring
    */
   public TwoPhaseSearcher(HnswPartition partition, ScorerSupplier floats) {
+    this(partition, floats, new HnswSearcher());
+  }
+
+  /** As above, with a searcher (and its visited set) shared with other partitions of one thread. */
+  public TwoPhaseSearcher(HnswPartition partition, ScorerSupplier floats, HnswSearcher searcher) {
     if (floats != null && floats.size() != partition.size()) {
       throw new IllegalArgumentException(String.format(
           "%s: %d float vectors for %d graph nodes", partition.path(), floats.size(), partition.size()));
@@ -32,6 +37,7 @@ public final class TwoPhaseSearcher {
     }
     this.partition = partition;
     this.floats = floats;
+    this.searcher = searcher;
   }
 
   /**

@@ -50,7 +50,9 @@ public final class HnswCommand implements Callable<Integer> {
   @Option(names = "--metric", defaultValue = "l2", description = "l2, ip or cosine (default: ${DEFAULT-VALUE}).")
   String metric;
 
-  @Option(names = "--quantizer", defaultValue = "none", description = "none, sq8, pq or bq (default: ${DEFAULT-VALUE}).")
+  static final String QUANTIZERS = "none, sq8, sq4, sq2, pq, bq, bq-centred, bq-asym";
+
+  @Option(names = "--quantizer", defaultValue = "none", description = QUANTIZERS + " (default: ${DEFAULT-VALUE}).")
   String quantizer;
 
   @Option(names = "--m", defaultValue = "" + HnswConfig.DEFAULT_M, description = "Neighbours per node; 2M on level 0 (default: ${DEFAULT-VALUE}).")
@@ -142,8 +144,9 @@ public final class HnswCommand implements Callable<Integer> {
     double trainSeconds = 0;
     if (!quantizer.equals("none")) {
       Strategy strategy = Strategy.parse(quantizer);
-      if (strategy.hybrid() || !List.of("sq8", "pq", "bq").contains(quantizer)) {
-        throw new IllegalArgumentException("--quantizer must be none, sq8, pq or bq; got '" + quantizer + "'");
+      if (strategy.hybrid()) {
+        throw new IllegalArgumentException("--quantizer takes a base quantizer (" + QUANTIZERS
+            + "); rescoring is --oversample; got '" + quantizer + "'");
       }
       TrainingOptions training = new TrainingOptions(seed, 0, PqParams.DEFAULT_ITERATIONS,
           TrainingOptions.DEFAULT_PQ_TRAIN_SAMPLES, TrainingOptions.DEFAULT_CALIBRATION_SAMPLES, true, threads);
@@ -191,7 +194,11 @@ public final class HnswCommand implements Callable<Integer> {
     int n = dataset.base().count();
     int d = dataset.base().dim();
     long t0 = System.nanoTime();
-    HnswPartition partition = open(file, d, similarity);
+    Path qpa = artifactPath(file);
+    QuantizerArtifact artifact = Files.exists(qpa) ? QuantizerCodec.read(qpa, d, similarity) : null;
+    HnswPartition partition = artifact == null
+        ? HnswPartition.openFloat(file, d, similarity, !skipChecksum)
+        : HnswPartition.open(file, artifact, !skipChecksum);
     TwoPhaseSearcher searcher = partition.quantizer() == null
         ? new TwoPhaseSearcher(partition, new io.quantpipe.hnsw.FloatScorerSupplier(dataset.base(), similarity))
         : new TwoPhaseSearcher(partition, MappedVectors.open(data.resolve(Dataset.BASE), d, similarity));
@@ -203,7 +210,8 @@ public final class HnswCommand implements Callable<Integer> {
     }
     long vectorBytes = partition.quantizer() == null ? 4L * d : partition.quantizer().codeBytes();
     long indexBytes = partition.fileBytes() + (partition.quantizer() == null ? 4L * d * n : 0);
-    String quantizerName = partition.quantizer() == null ? "none" : quantizerName(partition.quantizer());
+    String quantizerName = artifact == null ? "none"
+        : new ObjectMapper().readTree(artifact.paramsJson()).path("strategy").asText(partition.quantizer().kind().name());
     List<Map<String, Object>> rows = new ArrayList<>();
     for (int ef : efs) {
       rows.add(new GraphQueryTimer(searcher, dataset, k, oversample, repeat).run(ef, row -> {
@@ -234,25 +242,6 @@ public final class HnswCommand implements Callable<Integer> {
       row.put("checksum_verified", !skipChecksum);
     }
     return rows;
-  }
-
-  private HnswPartition open(Path file, int d, Similarity similarity) throws IOException {
-    Path qpa = artifactPath(file);
-    if (!Files.exists(qpa)) {
-      return HnswPartition.openFloat(file, d, similarity, !skipChecksum);
-    }
-    return HnswPartition.open(file, QuantizerCodec.read(qpa, d, similarity), !skipChecksum);
-  }
-
-  private static String quantizerName(Quantizer q) {
-    switch (q.kind()) {
-      case SCALAR:
-        return "sq" + q.codeBytes() * 8 / q.dimension();
-      case PRODUCT:
-        return "pq";
-      default:
-        return "bq";
-    }
   }
 
   private void print(List<Map<String, Object>> rows, Map<String, Object> build) {

@@ -16,39 +16,52 @@ public final class ScalarVectorOps implements VectorOps {
 
   @Override
   public float dot(float[] a, int aOff, float[] b, int bOff, int len) {
-    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    // Eight independent sums: enough to keep both FP add ports busy despite their latency.
+    float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
     int i = 0;
-    for (int bound = len & ~3; i < bound; i += 4) {
+    for (int bound = len & ~7; i < bound; i += 8) {
       s0 += a[aOff + i] * b[bOff + i];
       s1 += a[aOff + i + 1] * b[bOff + i + 1];
       s2 += a[aOff + i + 2] * b[bOff + i + 2];
       s3 += a[aOff + i + 3] * b[bOff + i + 3];
+      s4 += a[aOff + i + 4] * b[bOff + i + 4];
+      s5 += a[aOff + i + 5] * b[bOff + i + 5];
+      s6 += a[aOff + i + 6] * b[bOff + i + 6];
+      s7 += a[aOff + i + 7] * b[bOff + i + 7];
     }
     for (; i < len; i++) {
       s0 += a[aOff + i] * b[bOff + i];
     }
-    return (s0 + s1) + (s2 + s3);
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
 
   @Override
   public float squareDistance(float[] a, int aOff, float[] b, int bOff, int len) {
-    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
     int i = 0;
-    for (int bound = len & ~3; i < bound; i += 4) {
+    for (int bound = len & ~7; i < bound; i += 8) {
       float d0 = a[aOff + i] - b[bOff + i];
       float d1 = a[aOff + i + 1] - b[bOff + i + 1];
       float d2 = a[aOff + i + 2] - b[bOff + i + 2];
       float d3 = a[aOff + i + 3] - b[bOff + i + 3];
+      float d4 = a[aOff + i + 4] - b[bOff + i + 4];
+      float d5 = a[aOff + i + 5] - b[bOff + i + 5];
+      float d6 = a[aOff + i + 6] - b[bOff + i + 6];
+      float d7 = a[aOff + i + 7] - b[bOff + i + 7];
       s0 += d0 * d0;
       s1 += d1 * d1;
       s2 += d2 * d2;
       s3 += d3 * d3;
+      s4 += d4 * d4;
+      s5 += d5 * d5;
+      s6 += d6 * d6;
+      s7 += d7 * d7;
     }
     for (; i < len; i++) {
       float d = a[aOff + i] - b[bOff + i];
       s0 += d * d;
     }
-    return (s0 + s1) + (s2 + s3);
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
 
   @Override

@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quantpipe.TestData;
 import io.quantpipe.format.QuantizerManifest;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,21 +17,10 @@ class EvaluateCommandTest {
   @TempDir
   Path dir;
 
-  /** Runs the CLI capturing stdout and stderr. */
+  /** Runs the CLI: {code, stdout, stderr}. */
   private static String[] run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(o, true));
-    System.setErr(new PrintStream(e, true));
-    try {
-      int code = QuantpipeCli.run(args);
-      return new String[] {String.valueOf(code), o.toString(), e.toString()};
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+    CliRun r = CliRun.of(args);
+    return new String[] {String.valueOf(r.code()), r.out(), r.err()};
   }
 
   @Test

@@ -1,6 +1,5 @@
 package io.quantpipe.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quantpipe.eval.Dataset;
 import io.quantpipe.eval.EvalOptions;
 import io.quantpipe.eval.EvalResult;
@@ -117,7 +116,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     out.print(ResultTable.render(dataset, options, results));
     out.flush();
     if (json != null) {
-      writeJson(results);
+      List<Object> rows = new ArrayList<>();
+      for (EvalResult r : results) {
+        rows.add(r.toJson());
+      }
+      JsonLines.write(json, rows);
     }
     if (staging != null) {
       publish(staging);
@@ -139,19 +142,6 @@ public final class EvaluateCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private void writeJson(List<EvalResult> results) throws IOException {
-    ObjectMapper mapper = new ObjectMapper();
-    Path target = json.toAbsolutePath();
-    Files.createDirectories(target.getParent());
-    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-    StringBuilder lines = new StringBuilder();
-    for (EvalResult r : results) {
-      lines.append(mapper.writeValueAsString(r.toJson())).append('\n');
-    }
-    Files.writeString(tmp, lines);
-    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Moves each staged strategy directory into place, replacing an older one of the same name. */

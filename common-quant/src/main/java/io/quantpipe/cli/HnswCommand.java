@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,7 +119,7 @@ public final class HnswCommand implements Callable<Integer> {
       List<Map<String, Object>> rows = measure(dataset, similarity, file, build);
       print(rows, build);
       if (json != null) {
-        writeJson(rows);
+        JsonLines.write(json, rows);
       }
     } finally {
       if (scratch != null) {
@@ -213,8 +212,9 @@ public final class HnswCommand implements Callable<Integer> {
     String quantizerName = artifact == null ? "none"
         : new ObjectMapper().readTree(artifact.paramsJson()).path("strategy").asText(partition.quantizer().kind().name());
     List<Map<String, Object>> rows = new ArrayList<>();
+    GraphQueryTimer timer = new GraphQueryTimer(searcher, dataset, k, oversample, repeat);
     for (int ef : efs) {
-      rows.add(new GraphQueryTimer(searcher, dataset, k, oversample, repeat).run(ef, row -> {
+      rows.add(timer.run(ef, row -> {
         row.put("dataset", dataset.name());
         row.put("metric", similarity.cliName());
         row.put("n", n);
@@ -264,19 +264,6 @@ public final class HnswCommand implements Callable<Integer> {
           r.get("recall@" + k), r.get("qps"), r.get("visited_per_query"));
     }
     w.flush();
-  }
-
-  private void writeJson(List<Map<String, Object>> rows) throws IOException {
-    ObjectMapper mapper = new ObjectMapper();
-    Path target = json.toAbsolutePath();
-    Files.createDirectories(target.getParent());
-    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-    StringBuilder lines = new StringBuilder();
-    for (Map<String, Object> r : rows) {
-      lines.append(mapper.writeValueAsString(r)).append('\n');
-    }
-    Files.writeString(tmp, lines);
-    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   static double round(double v, int places) {

@@ -228,7 +228,7 @@ public final class HnswCommand implements Callable<Integer> {
         params.put("ef_construction", partition.efConstruction());
         params.put("ef", ef);
         params.put("oversample", partition.quantizer() == null ? 0 : oversample);
-        params.put("build_scores", buildScores);
+        params.put("build_scores", load == null ? buildScores : "unknown"); // not recorded in the file
         row.put("params", params);
       }));
       Map<String, Object> row = rows.get(rows.size() - 1);

@@ -88,6 +88,10 @@ public final class PartitionedIndex {
     HnswPartition[] parts = new HnswPartition[manifest.centroids()];
     MappedVectors[] vectors = new MappedVectors[manifest.centroids()];
     for (IndexManifest.Partition p : manifest.partitions()) {
+      if (p.centroid() < 0 || p.centroid() >= parts.length || parts[p.centroid()] != null) {
+        throw new CorruptArtifactException(dir.resolve(IndexManifest.FILE).toString(), String.format(
+            "partition %s names centroid %d, which is out of [0, %d) or taken twice", p.graph(), p.centroid(), parts.length));
+      }
       Path graph = dir.resolve(p.graph());
       parts[p.centroid()] = artifact == null
           ? HnswPartition.openFloat(graph, dim, sim, verifyChecksums)

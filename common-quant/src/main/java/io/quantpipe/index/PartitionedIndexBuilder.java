@@ -78,8 +78,9 @@ public final class PartitionedIndexBuilder {
     Long quantizerCrc = null;
     if (quantizer != null) {
       QuantizerCodec.write(quantizer.quantizer(), quantizer.paramsJson(), dir.resolve(IndexManifest.QUANTIZER_FILE));
-      quantizerCrc = QuantizerCodec.read(dir.resolve(IndexManifest.QUANTIZER_FILE)).crc32c();
+      // Graphs must name the checksum of the file actually shipped, so read it back once.
       quantizer = QuantizerCodec.read(dir.resolve(IndexManifest.QUANTIZER_FILE));
+      quantizerCrc = quantizer.crc32c();
     }
     int stride = Math.max(1, vectors.count() / (partitions * COARSE_SAMPLES_PER_CENTROID));
     CoarseQuantizer coarse = CoarseQuantizer.train(strided(vectors, stride), similarity, partitions,
@@ -88,23 +89,32 @@ public final class PartitionedIndexBuilder {
     FvecsWriter.writeFvecs(dir.resolve(IndexManifest.CENTROIDS_FILE), centroids);
 
     int[] assignment = new int[vectors.count()];
-    int[] sizes = new int[partitions];
+    int[] starts = new int[partitions + 1];
     for (int i = 0; i < vectors.count(); i++) {
       assignment[i] = coarse.assign(vectors.get(i));
-      sizes[assignment[i]]++;
+      starts[assignment[i] + 1]++;
+    }
+    for (int p = 0; p < partitions; p++) {
+      starts[p + 1] += starts[p];
+    }
+    // Ordinals grouped by partition, in ordinal order within each (a counting sort).
+    int[] grouped = new int[vectors.count()];
+    int[] next = java.util.Arrays.copyOf(starts, partitions);
+    for (int i = 0; i < vectors.count(); i++) {
+      grouped[next[assignment[i]]++] = i;
     }
     List<IndexManifest.Partition> written = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
-      if (sizes[p] == 0) {
+      int size = starts[p + 1] - starts[p];
+      if (size == 0) {
         continue; // an empty centroid gets no file: probes skip it
       }
-      float[] rows = new float[sizes[p] * dim];
-      long[] partIds = new long[sizes[p]];
-      for (int i = 0, j = 0; i < vectors.count(); i++) {
-        if (assignment[i] == p) {
-          System.arraycopy(vectors.data(), vectors.offset(i), rows, j * dim, dim);
-          partIds[j++] = ids[i];
-        }
+      float[] rows = new float[size * dim];
+      long[] partIds = new long[size];
+      for (int j = 0; j < size; j++) {
+        int i = grouped[starts[p] + j];
+        System.arraycopy(vectors.data(), vectors.offset(i), rows, j * dim, dim);
+        partIds[j] = ids[i];
       }
       FloatVectors part = new FloatVectors(rows, dim);
       String name = String.format("part-%05d", p);
@@ -114,7 +124,7 @@ public final class PartitionedIndexBuilder {
           threads, graph);
       FvecsWriter.writeFvecs(floats, part);
       written.add(new IndexManifest.Partition(p, graph.getFileName().toString(), floats.getFileName().toString(),
-          sizes[p], crcOf(floats)));
+          size, crcOf(floats)));
     }
     return new IndexManifest(IndexManifest.VERSION_CURRENT, similarity, dim, quantizerCrc,
         partitions, crcOf(dir.resolve(IndexManifest.CENTROIDS_FILE)), config, written);

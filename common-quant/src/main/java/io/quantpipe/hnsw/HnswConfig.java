@@ -8,7 +8,7 @@ package io.quantpipe.hnsw;
  * @param seed seed of the generator that draws each node's level; the same seed, data and one
  *     build thread give the same graph, byte for byte
  */
-public record HnswConfig(int m, int efConstruction, long seed) {
+public record HnswConfig(int m, int efConstruction, long seed) implements java.io.Serializable {
   /** hnswlib's and FAISS's defaults for M and efConstruction. */
   public static final int DEFAULT_M = 16;
   public static final int DEFAULT_EF_CONSTRUCTION = 200;

@@ -55,6 +55,10 @@ public final class CoarseQuantizer {
     return count;
   }
 
+  public Similarity similarity() {
+    return similarity;
+  }
+
   public int dimension() {
     return dim;
   }

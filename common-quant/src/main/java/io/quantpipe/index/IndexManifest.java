@@ -26,18 +26,33 @@ import java.util.List;
  *                   "nodes": 612, "vectors_crc32c": 789}, …] }
  * </pre>
  */
-record IndexManifest(int version, Similarity similarity, int dimension, Long quantizerCrc, int centroids,
+public record IndexManifest(int version, Similarity similarity, int dimension, Long quantizerCrc, int centroids,
     long centroidsCrc, HnswConfig hnsw, List<Partition> partitions) {
-  static final String FILE = "index.json";
+  public static final String FILE = "index.json";
   static final String FORMAT = "quantpipe-partitioned-index";
-  static final int VERSION_CURRENT = 1;
-  static final String QUANTIZER_FILE = "quantizer.qpa";
-  static final String CENTROIDS_FILE = "centroids.fvecs";
+  public static final int VERSION_CURRENT = 1;
+  public static final String QUANTIZER_FILE = "quantizer.qpa";
+  public static final String CENTROIDS_FILE = "centroids.fvecs";
 
   /** One partition: the centroid it serves and its two files. */
-  record Partition(int centroid, String graph, String vectors, int nodes, long vectorsCrc) {}
+  public record Partition(int centroid, String graph, String vectors, int nodes, long vectorsCrc) {}
+
+  /** The graph file name of coarse partition {@code centroid}. */
+  public static String graphFile(int centroid) {
+    return String.format("part-%05d.qph", centroid);
+  }
+
+  /** The float-vector file name of coarse partition {@code centroid}. */
+  public static String vectorsFile(int centroid) {
+    return String.format("part-%05d.fvecs", centroid);
+  }
 
   void write(Path dir) throws IOException {
+    Files.writeString(dir.resolve(FILE), toJson());
+  }
+
+  /** The manifest as written to {@code index.json}. */
+  public String toJson() throws IOException {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode root = mapper.createObjectNode();
     root.put("format", FORMAT).put("version", version).put("metric", similarity.cliName()).put("dimension", dimension);
@@ -53,7 +68,7 @@ record IndexManifest(int version, Similarity similarity, int dimension, Long qua
       parts.addObject().put("centroid", p.centroid()).put("graph", p.graph()).put("vectors", p.vectors())
           .put("nodes", p.nodes()).put("vectors_crc32c", p.vectorsCrc());
     }
-    Files.writeString(dir.resolve(FILE), mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+    return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
   }
 
   static IndexManifest read(Path dir) throws IOException {

@@ -117,9 +117,8 @@ public final class PartitionedIndexBuilder {
         partIds[j] = ids[i];
       }
       FloatVectors part = new FloatVectors(rows, dim);
-      String name = String.format("part-%05d", p);
-      Path graph = dir.resolve(name + ".qph");
-      Path floats = dir.resolve(name + ".fvecs");
+      Path graph = dir.resolve(IndexManifest.graphFile(p));
+      Path floats = dir.resolve(IndexManifest.vectorsFile(p));
       HnswPartitionBuilder.build(part, partIds, similarity, quantizer, config, HnswPartitionBuilder.BuildScores.FLOAT,
           threads, graph);
       FvecsWriter.writeFvecs(floats, part);

@@ -25,33 +25,52 @@ public final class StrategyTrainer {
     if (corpus.count() == 0) {
       throw new IllegalArgumentException("Cannot train " + strategy.name() + " on an empty corpus");
     }
+    if (strategy.base() == Strategy.Base.NONE) {
+      return null;
+    }
     FloatVectors prepared = corpus.prepared(similarity);
+    if (strategy.base() == Strategy.Base.PQ) {
+      PqParams params = pqParams(corpus.dim(), options);
+      FloatVectors sample = CorpusStatistics.of(prepared, options.pqTrainSamples(), options.seed()).sample().vectors();
+      return PqTrainer.train(sample, similarity, params, options.threads(), options.threads());
+    }
+    return train(strategy, CorpusStatistics.of(prepared, options.calibrationSamples(), options.seed()), similarity,
+        options);
+  }
+
+  /**
+   * Trains every strategy but {@code pq} from statistics of the prepared corpus: what the Spark job
+   * calls after merging its partitions' statistics. PQ needs Lloyd passes over the data
+   * ({@link PqTrainer}'s steps). Returns null for {@code none}.
+   */
+  public static Quantizer train(Strategy strategy, CorpusStatistics stats, Similarity similarity,
+      TrainingOptions options) {
     switch (strategy.base()) {
       case NONE:
         return null;
       case SQ8:
       case SQ4:
-      case SQ2: {
-        ScalarParams params = scalarParams(strategy);
-        CorpusStatistics stats = CorpusStatistics.of(prepared, options.calibrationSamples(), options.seed());
-        return ScalarQuantizer.train(stats, similarity, params);
-      }
+      case SQ2:
+        return ScalarQuantizer.train(stats, similarity, scalarParams(strategy));
       case BQ:
-        return BinaryQuantizer.sign(corpus.dim(), similarity);
+        return BinaryQuantizer.sign(stats.dim(), similarity);
       case BQ_CENTRED:
-        return BinaryQuantizer.centred(CorpusStatistics.of(prepared, 1, options.seed()), similarity);
+        return BinaryQuantizer.centred(stats, similarity);
       case BQ_ASYM:
-        return AsymmetricBinaryQuantizer.train(CorpusStatistics.of(prepared, 1, options.seed()), similarity,
-            options.rotateBinary(), options.seed());
-      case PQ: {
-        PqParams params = new PqParams(options.pqM(corpus.dim()), options.pqIterations(), options.seed());
-        params.checkDimension(corpus.dim());
-        FloatVectors sample = CorpusStatistics.of(prepared, options.pqTrainSamples(), options.seed()).sample().vectors();
-        return PqTrainer.train(sample, similarity, params, options.threads(), options.threads());
-      }
+        return AsymmetricBinaryQuantizer.train(stats, similarity, options.rotateBinary(), options.seed());
+      case PQ:
+        throw new IllegalArgumentException("PQ trains by Lloyd iterations over the data, not from statistics: "
+            + "use PqTrainer");
       default:
         throw new AssertionError(strategy.base());
     }
+  }
+
+  /** The PQ parameters of a run, checked against the dimension. */
+  public static PqParams pqParams(int dim, TrainingOptions options) {
+    PqParams params = new PqParams(options.pqM(dim), options.pqIterations(), options.seed());
+    params.checkDimension(dim);
+    return params;
   }
 
   static ScalarParams scalarParams(Strategy strategy) {

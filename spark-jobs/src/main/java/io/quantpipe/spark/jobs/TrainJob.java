@@ -1,0 +1,149 @@
+package io.quantpipe.spark.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quantpipe.format.QuantizerArtifact;
+import io.quantpipe.format.QuantizerCodec;
+import io.quantpipe.index.CoarseQuantizer;
+import io.quantpipe.quant.Quantizer;
+import io.quantpipe.quant.kmeans.KMeans;
+import io.quantpipe.quant.pq.PqParams;
+import io.quantpipe.quant.pq.PqTrainer;
+import io.quantpipe.quant.pq.ProductQuantizer;
+import io.quantpipe.spark.io.VectorBlock;
+import io.quantpipe.spark.kmeans.DistributedKMeans;
+import io.quantpipe.spark.options.PipelineOptions;
+import io.quantpipe.stats.CorpusStatistics;
+import io.quantpipe.stats.TrainingSample;
+import io.quantpipe.strategy.Strategy;
+import io.quantpipe.strategy.StrategyTrainer;
+import io.quantpipe.strategy.TrainingOptions;
+import io.quantpipe.vector.FloatVectors;
+import java.io.IOException;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+
+/**
+ * Calibrate and train: one pass collects common-quant's mergeable statistics over the full corpus
+ * ({@link CorpusStatistics}: count, ranges, exact sums, a calibration sample; plus a larger seeded
+ * {@link TrainingSample} for k-means++), combined with {@code treeAggregate}. Scalar and binary
+ * quantizers are trained from them by {@link StrategyTrainer}; PQ codebooks and the coarse (IVF)
+ * centroids by k-means++ on the sample, then {@link DistributedKMeans} Lloyd passes over the corpus
+ * (or a seeded fraction of it). Everything here is independent of the Spark partitioning.
+ */
+public final class TrainJob {
+  /** Coarse k-means++ reads at most this many sample vectors per centroid (FAISS warns above 256). */
+  static final int COARSE_SAMPLES_PER_CENTROID = 256;
+
+  private TrainJob() {}
+
+  /**
+   * What training produced.
+   *
+   * @param artifact the trained quantizer as shipped (null for {@code none})
+   * @param artifactBytes the artifact's bytes, exactly as written to storage
+   * @param coarse the coarse centroids
+   */
+  public record Result(QuantizerArtifact artifact, byte[] artifactBytes, CoarseQuantizer coarse,
+      CorpusStatistics statistics, double calibrateSeconds, double quantizerSeconds, double coarseSeconds) {}
+
+  /** The statistics one pass collects. Mergeable; not thread-safe. */
+  static final class Statistics implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    final CorpusStatistics corpus;
+    final TrainingSample sample;
+
+    Statistics(int dim, int calibrationSamples, int trainSamples, long seed) {
+      corpus = new CorpusStatistics(dim, calibrationSamples, seed);
+      sample = new TrainingSample(trainSamples, seed);
+    }
+
+    Statistics add(VectorBlock block, io.quantpipe.vector.Similarity similarity) {
+      FloatVectors rows = block.vectors().prepared(similarity);
+      for (int i = 0; i < rows.count(); i++) {
+        corpus.add(block.ids()[i], rows.data(), rows.offset(i), rows.dim());
+        sample.add(block.ids()[i], rows.data(), rows.offset(i), rows.dim());
+      }
+      return this;
+    }
+
+    Statistics merge(Statistics other) {
+      corpus.merge(other.corpus);
+      sample.merge(other.sample);
+      return this;
+    }
+  }
+
+  public static Result run(JavaRDD<VectorBlock> blocks, int dim, PipelineOptions options) throws IOException {
+    var sim = options.metric();
+    long t0 = System.nanoTime();
+    blocks.context().setJobGroup("calibrate", "calibrate: corpus statistics", false);
+    Statistics stats = blocks.treeAggregate(
+        new Statistics(dim, options.calibrationSamples(), options.trainSamples(), options.seed()),
+        (s, block) -> s.add(block, sim), Statistics::merge);
+    if (stats.corpus.count() == 0) {
+      throw new IllegalArgumentException("Cannot train: the corpus is empty after holding out evaluation queries");
+    }
+    long t1 = System.nanoTime();
+
+    blocks.context().setJobGroup("train", "train " + options.strategy().name(), false);
+    Quantizer quantizer = trainQuantizer(blocks, stats, dim, options);
+    byte[] bytes = null;
+    QuantizerArtifact artifact = null;
+    if (quantizer != null) {
+      Map<String, Object> params = StrategyTrainer.describe(options.strategy(), dim, trainingOptions(options),
+          (int) Math.min(Integer.MAX_VALUE, stats.corpus.count()));
+      params.put("trained_on", stats.corpus.count());
+      params.put("data_fingerprint", stats.corpus.fingerprint().hashHex());
+      bytes = QuantizerCodec.toBytes(quantizer, new ObjectMapper().writeValueAsString(params));
+      artifact = QuantizerCodec.read(bytes, "trained quantizer");
+    }
+    long t2 = System.nanoTime();
+
+    blocks.context().setJobGroup("coarse", "coarse partitioning: k-means, P=" + options.partitions(), false);
+    CoarseQuantizer coarse = trainCoarse(blocks, stats.sample, dim, options);
+    long t3 = System.nanoTime();
+    return new Result(artifact, bytes, coarse, stats.corpus, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+  }
+
+  static TrainingOptions trainingOptions(PipelineOptions o) {
+    return new TrainingOptions(o.seed(), o.pqM(), o.pqIterations(), o.trainSamples(), o.calibrationSamples(), true, 1);
+  }
+
+  private static Quantizer trainQuantizer(JavaRDD<VectorBlock> blocks, Statistics stats, int dim, PipelineOptions o) {
+    Strategy strategy = o.strategy();
+    if (strategy.base() != Strategy.Base.PQ) {
+      return StrategyTrainer.train(strategy, stats.corpus, o.metric(), trainingOptions(o));
+    }
+    PqParams params = StrategyTrainer.pqParams(dim, trainingOptions(o));
+    float[][] codebooks = trainPq(blocks, stats.sample.vectors(), params, o.pqSampleFraction(), o.metric());
+    return new ProductQuantizer(o.metric(), dim, codebooks);
+  }
+
+  /**
+   * PQ codebooks: {@link PqTrainer#initialCodebooks} on the (prepared) sample, then Lloyd passes
+   * over the corpus. Public for the MLlib comparison, which trains on the same data.
+   */
+  public static float[][] trainPq(JavaRDD<VectorBlock> blocks, FloatVectors preparedSample, PqParams params,
+      double fraction, io.quantpipe.vector.Similarity similarity) {
+    float[][] initial = PqTrainer.initialCodebooks(preparedSample, params);
+    var spec = new DistributedKMeans.Spec(preparedSample.dim(), params.m(), PqParams.KSUB, params.iterations(),
+        fraction, params.seed(), similarity);
+    return DistributedKMeans.run(blocks, initial, spec);
+  }
+
+  private static CoarseQuantizer trainCoarse(JavaRDD<VectorBlock> blocks, TrainingSample sample, int dim,
+      PipelineOptions o) {
+    int p = o.partitions();
+    if (sample.size() < p) {
+      throw new IllegalArgumentException(String.format(
+          "Cannot split the corpus into partitions=%d: only %d vectors were sampled (train-samples=%d); "
+              + "lower 'partitions' or raise 'train-samples'", p, sample.size(), o.trainSamples()));
+    }
+    FloatVectors prepared = sample.vectors();
+    int n = Math.min(prepared.count(), p * COARSE_SAMPLES_PER_CENTROID);
+    float[] init = KMeans.initPlusPlus(prepared.data(), 0, dim, n, dim, p, o.seed());
+    var spec = new DistributedKMeans.Spec(dim, 1, p, o.coarseIterations(), o.pqSampleFraction(), o.seed(), o.metric());
+    float[] centroids = DistributedKMeans.run(blocks, new float[][] {init}, spec)[0];
+    return new CoarseQuantizer(centroids, p, dim, o.metric());
+  }
+}

@@ -25,6 +25,10 @@ public final class IndexStore {
     this.fs = dir.getFileSystem(conf);
   }
 
+  public Path root() {
+    return dir;
+  }
+
   public Path path(String name) {
     return new Path(dir, name);
   }

@@ -35,7 +35,7 @@ public final class PublishedIndex {
     int version = manifest.required("version").asInt();
     IndexStore index = new IndexStore(catalog.versionUri(version) + "/" + INDEX_DIR, conf);
     Files.createDirectories(localDir);
-    for (FileStatus f : index.fileSystem().listStatus(index.path(""))) {
+    for (FileStatus f : index.fileSystem().listStatus(index.root())) {
       String name = f.getPath().getName();
       if (f.isFile() && !name.startsWith(".") && !name.startsWith("_")) {
         index.download(name, localDir.resolve(name));

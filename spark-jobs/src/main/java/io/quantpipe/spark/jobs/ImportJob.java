@@ -29,7 +29,7 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Import: reads the corpus (fvecs or a Parquet/Delta table with configurable column names) into
  * the canonical input table {@code (id: long, vector: array<float>)}, and every row it cannot use
- * into a rejected table {@code (id, reason, vector)}: null id, null vector, wrong dimension, a NaN,
+ * into a rejected table {@code (id, reason, vector)}: null or negative id, null vector, wrong dimension, a NaN,
  * infinite or null element, or an id that occurs more than once (all its rows are rejected, so
  * neither copy wins silently). The job fails when more than {@code max-reject-fraction} of the rows
  * are rejected, or when no row is valid, after writing both tables so the user can look.
@@ -37,6 +37,7 @@ import org.apache.spark.storage.StorageLevel;
 public final class ImportJob {
   /** Why rows were rejected, as written to the rejected table's {@code reason} column. */
   public static final String NULL_ID = "null id";
+  public static final String NEGATIVE_ID = "negative id";
   public static final String NULL_VECTOR = "null vector";
   public static final String NON_FINITE = "NaN, infinite or null element";
 
@@ -65,6 +66,7 @@ public final class ImportJob {
       dim = commonDimension(raw, source.corpus());
     }
     Column reason = when(col("id").isNull(), lit(NULL_ID))
+        .when(col("id").lt(0), lit(NEGATIVE_ID)) // partition files key nodes by non-negative ids
         .when(col("vector").isNull(), lit(NULL_VECTOR))
         .when(size(col("vector")).notEqual(dim),
             concat(lit("dimension "), size(col("vector")).cast("string"), lit(", expected " + dim)))

@@ -21,8 +21,6 @@ import java.util.TreeMap;
  * @param vectorColumn the vector column of a Parquet/Delta input ({@code array<float>})
  * @param queries held-out queries (fvecs); {@code null} takes {@code query.fvecs} of a TEXMEX input,
  *     else holds {@code evalQueries} rows of the corpus out of the index
- * @param groundTruth exact neighbours of {@code queries} (ivecs of corpus ids); {@code null}
- *     computes them in Spark
  * @param output the index root (path or Hadoop URI); versions are published below it
  * @param maxRejectFraction the job fails when more than this fraction of input rows is rejected
  * @param calibrationSamples scalar-quantile calibration sample size
@@ -37,7 +35,7 @@ import java.util.TreeMap;
  * @param sparkConf {@code spark.*} settings, in the order given
  */
 public record PipelineOptions(String input, InputFormat inputFormat, String idColumn, String vectorColumn,
-    String queries, String groundTruth, String output, Similarity metric, Strategy strategy, long seed,
+    String queries, String output, Similarity metric, Strategy strategy, long seed,
     double maxRejectFraction, int calibrationSamples, int trainSamples, int pqM, int pqIterations,
     double pqSampleFraction, int partitions, int coarseIterations, HnswConfig hnsw, boolean includeVectors,
     boolean delta, int evalK, int evalEf, int evalNprobe, int evalOversample, int evalQueries,
@@ -51,7 +49,6 @@ public record PipelineOptions(String input, InputFormat inputFormat, String idCo
   public static final String ID_COLUMN = "id-column";
   public static final String VECTOR_COLUMN = "vector-column";
   public static final String QUERIES = "queries";
-  public static final String GROUND_TRUTH = "ground-truth";
   public static final String OUTPUT = "output";
   public static final String METRIC = "metric";
   public static final String STRATEGY = "strategy";
@@ -85,7 +82,6 @@ public record PipelineOptions(String input, InputFormat inputFormat, String idCo
     d.put(ID_COLUMN, "id");
     d.put(VECTOR_COLUMN, "vector");
     d.put(QUERIES, "");
-    d.put(GROUND_TRUTH, "");
     d.put(METRIC, "l2");
     d.put(STRATEGY, "hybrid-pq");
     d.put(SEED, "42");
@@ -139,7 +135,7 @@ public record PipelineOptions(String input, InputFormat inputFormat, String idCo
     }
     OptionReader r = new OptionReader(all);
     return new PipelineOptions(r.string(INPUT), r.choice(INPUT_FORMAT, InputFormat.class), r.string(ID_COLUMN),
-        r.string(VECTOR_COLUMN), r.optional(QUERIES), r.optional(GROUND_TRUTH), r.string(OUTPUT),
+        r.string(VECTOR_COLUMN), r.optional(QUERIES), r.string(OUTPUT),
         r.metric(METRIC), r.strategy(STRATEGY), r.longValue(SEED), r.fraction(MAX_REJECT_FRACTION, true),
         r.positive(CALIBRATION_SAMPLES), r.positive(TRAIN_SAMPLES), r.atLeast(PQ_M, 0), r.atLeast(PQ_ITERATIONS, 0),
         r.fraction(PQ_SAMPLE_FRACTION, false), r.positive(PARTITIONS), r.atLeast(COARSE_ITERATIONS, 0),
@@ -162,7 +158,6 @@ public record PipelineOptions(String input, InputFormat inputFormat, String idCo
     m.put(ID_COLUMN, idColumn);
     m.put(VECTOR_COLUMN, vectorColumn);
     m.put(QUERIES, queries == null ? "" : queries);
-    m.put(GROUND_TRUTH, groundTruth == null ? "" : groundTruth);
     m.put(OUTPUT, output);
     m.put(METRIC, metric.cliName());
     m.put(STRATEGY, strategy.name());

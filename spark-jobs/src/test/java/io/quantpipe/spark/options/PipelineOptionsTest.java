@@ -1,0 +1,82 @@
+package io.quantpipe.spark.options;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quantpipe.strategy.Strategy;
+import io.quantpipe.vector.Similarity;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PipelineOptionsTest {
+  private static Map<String, String> base() {
+    return new java.util.LinkedHashMap<>(Map.of("input", "data/siftsmall", "output", "out/x"));
+  }
+
+  @Test
+  void defaultsApplyAndSparkKeysPassThrough() {
+    Map<String, String> m = base();
+    m.put("spark.executor.memory", "4g");
+    m.put("metric", "ip");
+    PipelineOptions o = PipelineOptions.fromMap(m);
+    assertThat(o.strategy()).isEqualTo(Strategy.parse("hybrid-pq"));
+    assertThat(o.metric()).isEqualTo(Similarity.DOT);
+    assertThat(o.partitions()).isEqualTo(4);
+    assertThat(o.sparkConf()).containsEntry("spark.executor.memory", "4g");
+    assertThat(o.searchOversample()).isEqualTo(4);
+    assertThat(PipelineOptions.fromMap(o.toMap()).toMap()).isEqualTo(o.toMap());
+  }
+
+  @Test
+  void theProfilesInConfParse() throws Exception {
+    for (String profile : List.of("local.conf", "pubmed-36m.conf")) {
+      PipelineOptions o = PipelineOptions.fromMap(ConfFile.read(Path.of("..", "conf", profile)));
+      assertThat(o.output()).isNotBlank();
+    }
+  }
+
+  @Test
+  void unknownKeyIsNamed() {
+    Map<String, String> m = base();
+    m.put("partitons", "8");
+    assertThatThrownBy(() -> PipelineOptions.fromMap(m)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Unknown option 'partitons'").hasMessageContaining("partitions");
+  }
+
+  @Test
+  void wrongTypesNameKeyAndValue() {
+    Map<String, String> m = base();
+    m.put("partitions", "many");
+    assertThatThrownBy(() -> PipelineOptions.fromMap(m)).hasMessage("Option 'partitions' must be an integer; got 'many'");
+    m.put("partitions", "0");
+    assertThatThrownBy(() -> PipelineOptions.fromMap(m)).hasMessage("Option 'partitions' must be an integer ≥ 1; got '0'");
+    m.put("partitions", "4");
+    m.put("pq-sample-fraction", "1.5");
+    assertThatThrownBy(() -> PipelineOptions.fromMap(m))
+        .hasMessage("Option 'pq-sample-fraction' must be a fraction in (0, 1]; got '1.5'");
+    m.put("pq-sample-fraction", "1");
+    m.put("delta", "yes");
+    assertThatThrownBy(() -> PipelineOptions.fromMap(m)).hasMessage("Option 'delta' must be true or false; got 'yes'");
+    m.put("delta", "true");
+    m.put("strategy", "pq9");
+    assertThatThrownBy(() -> PipelineOptions.fromMap(m)).hasMessageStartingWith("Option 'strategy': Unknown strategy 'pq9'");
+  }
+
+  @Test
+  void requiredKeysAreNamed() {
+    assertThatThrownBy(() -> PipelineOptions.fromMap(Map.of("input", "x")))
+        .hasMessage("Option 'output' is required");
+  }
+
+  @Test
+  void confFileSyntaxErrorsNameTheLine() {
+    assertThat(ConfFile.parse(List.of("# comment", "a = 1   # trailing", "", "b=two words"), "t.conf"))
+        .containsExactly(Map.entry("a", "1"), Map.entry("b", "two words"));
+    assertThatThrownBy(() -> ConfFile.parse(List.of("a = 1", "oops"), "t.conf"))
+        .hasMessage("t.conf line 2: expected 'key = value', got 'oops'");
+    assertThatThrownBy(() -> ConfFile.parse(List.of("a = 1", "a = 2"), "t.conf"))
+        .hasMessage("t.conf line 2: key 'a' is set twice");
+  }
+}

@@ -59,13 +59,15 @@ public final class VectorBlocks {
 
   /** The unsigned threshold that holds out about {@code wanted} of {@code count} rows. */
   public static long holdOutThreshold(long wanted, long count) {
-    if (wanted <= 0 || count <= 0) {
-      return 0;
+    return wanted <= 0 || count <= 0 ? 0 : fractionThreshold((double) wanted / count);
+  }
+
+  /** {@code fraction · 2^64} as an unsigned long: hashes below it select that share of the rows. */
+  public static long fractionThreshold(double fraction) {
+    if (fraction >= 1) {
+      return -1L; // 2^64 − 1, every rank but one
     }
-    double fraction = Math.min(1.0, (double) wanted / count);
-    // fraction · 2^64 as an unsigned long
-    return new java.math.BigDecimal(fraction).multiply(new java.math.BigDecimal(java.math.BigInteger.ONE.shiftLeft(64)))
-        .toBigInteger().min(java.math.BigInteger.ONE.shiftLeft(64).subtract(java.math.BigInteger.ONE)).longValue();
+    return (long) (fraction * 0x1p63) << 1;
   }
 
   /** Accumulates rows into one block. */

@@ -51,7 +51,7 @@ public final class EncodeJob {
    */
   public static Result run(SparkSession spark, JavaRDD<VectorBlock> blocks, byte[] artifactBytes,
       CoarseQuantizer coarse, int codebookVersion, boolean includeVectors, String shards, String deltaTable)
-      throws java.io.IOException {
+{
     spark.sparkContext().setJobGroup("encode", "encode: quantized Parquet shards", false);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<byte[]> artifact = jsc.broadcast(artifactBytes == null ? new byte[0] : artifactBytes); // none: no codes
@@ -102,8 +102,7 @@ public final class EncodeJob {
     }
     artifact.destroy();
     centroids.destroy();
-    return new Result(count, artifactBytes == null ? 0 : QuantizerCodec.read(artifactBytes, "quantizer").quantizer()
-        .codeBytes(), shards, deltaTable);
+    return new Result(count, written.first().<byte[]>getAs("code").length, shards, deltaTable);
   }
 
   static float[] centroidRows(CoarseQuantizer coarse) {

@@ -93,6 +93,11 @@ public final class TrainJob {
       Map<String, Object> params = StrategyTrainer.describe(options.strategy(), dim, trainingOptions(options),
           (int) Math.min(Integer.MAX_VALUE, stats.corpus.count()));
       params.put("trained_on", stats.corpus.count());
+      if (options.strategy().base() == Strategy.Base.PQ) { // Lloyd passes read the corpus, not only the sample
+        params.put("init_points", stats.sample.size());
+        params.put("train_points", Math.round(stats.corpus.count() * options.pqSampleFraction()));
+        params.put("sample_fraction", options.pqSampleFraction());
+      }
       params.put("data_fingerprint", stats.corpus.fingerprint().hashHex());
       bytes = QuantizerCodec.toBytes(quantizer, new ObjectMapper().writeValueAsString(params));
       artifact = QuantizerCodec.read(bytes, "trained quantizer");

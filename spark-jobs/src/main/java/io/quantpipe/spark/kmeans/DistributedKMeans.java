@@ -100,7 +100,7 @@ public final class DistributedKMeans {
   private static FloatVectors selected(VectorBlock block, Spec spec) {
     FloatVectors rows = block.vectors();
     if (spec.fraction() < 1) {
-      long below = (long) (spec.fraction() * 0x1p63) << 1; // fraction · 2^64, unsigned
+      long below = io.quantpipe.spark.io.VectorBlocks.fractionThreshold(spec.fraction());
       float[] kept = new float[block.data().length];
       int n = 0;
       for (int i = 0; i < block.size(); i++) {

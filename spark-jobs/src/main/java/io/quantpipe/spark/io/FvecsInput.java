@@ -1,14 +1,21 @@
 package io.quantpipe.spark.io;
 
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -16,6 +23,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.TaskCompletionListener;
 import org.apache.spark.util.SerializableConfiguration;
 
 /**
@@ -76,36 +84,87 @@ public final class FvecsInput {
     SerializableConfiguration conf = new SerializableConfiguration(hadoop);
     int dim = shape.dim();
     var rows = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(ranges, n)
-        .flatMap(range -> readRange(file, conf.value(), dim, range[0], range[1]).iterator());
+        .flatMap(range -> readRange(file, conf.value(), dim, range[0], range[1]));
     return spark.createDataFrame(rows, SCHEMA);
   }
 
-  private static List<Row> readRange(String file, Configuration conf, int dim, long from, long to) throws IOException {
+  /**
+   * Streams records {@code [from, to)} one row at a time, so a task holds one record, not its split. The
+   * stream is closed at the end of the range, or when the task ends early (failure, {@code limit}).
+   */
+  private static Iterator<Row> readRange(String file, Configuration conf, int dim, long from, long to)
+      throws IOException {
     Path path = new Path(file);
-    List<Row> out = new ArrayList<>((int) (to - from));
-    byte[] record = new byte[4 + 4 * dim];
-    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(record).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    try (FSDataInputStream raw = path.getFileSystem(conf).open(path);
-         DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 20))) {
-      raw.seek(from * record.length);
-      for (long id = from; id < to; id++) {
-        try {
-          in.readFully(record);
-        } catch (EOFException e) {
-          throw new IOException(file + ": truncated at record " + id, e);
-        }
-        int d = buf.getInt(0);
-        if (d != dim) {
-          throw new IOException(String.format("%s: record %d declares dimension %d, expected %d; the file is corrupt"
-              + " from this record on", file, id, d, dim));
-        }
-        Float[] v = new Float[dim];
-        for (int j = 0; j < dim; j++) {
-          v[j] = buf.getFloat(4 + 4 * j);
-        }
-        out.add(RowFactory.create(id, v));
-      }
+    FSDataInputStream raw = path.getFileSystem(conf).open(path);
+    raw.seek(from * (4L + 4L * dim));
+    DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 20));
+    TaskContext task = TaskContext.get();
+    if (task != null) {
+      task.addTaskCompletionListener((TaskCompletionListener) context -> closeQuietly(in));
     }
-    return out;
+    return new RecordIterator(file, in, dim, from, to);
+  }
+
+  private static void closeQuietly(DataInputStream in) {
+    try {
+      in.close();
+    } catch (IOException e) {
+      // The task is over; a failed close of a read-only stream loses nothing.
+    }
+  }
+
+  /** One pass over a range of records; checks each record's dimension field as it goes. */
+  private static final class RecordIterator implements Iterator<Row> {
+    private final String file;
+    private final DataInputStream in;
+    private final int dim;
+    private final long to;
+    private final byte[] record;
+    private final ByteBuffer buf;
+    private long next;
+
+    RecordIterator(String file, DataInputStream in, int dim, long from, long to) {
+      this.file = file;
+      this.in = in;
+      this.dim = dim;
+      this.to = to;
+      this.next = from;
+      this.record = new byte[4 + 4 * dim];
+      this.buf = ByteBuffer.wrap(record).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (next < to) {
+        return true;
+      }
+      closeQuietly(in);
+      return false;
+    }
+
+    @Override
+    public Row next() {
+      if (next >= to) {
+        throw new NoSuchElementException();
+      }
+      long id = next++;
+      try {
+        in.readFully(record);
+      } catch (EOFException e) {
+        throw new UncheckedIOException(new IOException(file + ": truncated at record " + id, e));
+      } catch (IOException e) {
+        throw new UncheckedIOException(file + ": cannot read record " + id, e);
+      }
+      int d = buf.getInt(0);
+      if (d != dim) {
+        throw new IllegalStateException(String.format("%s: record %d declares dimension %d, expected %d; the file"
+            + " is corrupt from this record on", file, id, d, dim));
+      }
+      Float[] v = new Float[dim];
+      for (int j = 0; j < dim; j++) {
+        v[j] = buf.getFloat(4 + 4 * j);
+      }
+      return RowFactory.create(id, v);
+    }
   }
 }

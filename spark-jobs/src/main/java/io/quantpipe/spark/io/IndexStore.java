@@ -25,6 +25,16 @@ public final class IndexStore {
     this.fs = dir.getFileSystem(conf);
   }
 
+  /**
+   * {@code uri} as an absolute, scheme-qualified URI ({@code data/x} becomes {@code file:/work/data/x}).
+   * Executors run in their own working directories, so a relative path must be resolved once, on the
+   * driver, before it is shipped to them.
+   */
+  public static String qualified(String uri, Configuration conf) throws IOException {
+    Path path = new Path(uri);
+    return path.getFileSystem(conf).makeQualified(path).toString();
+  }
+
   public Path root() {
     return dir;
   }

@@ -55,6 +55,8 @@ public record InputSource(InputFormat format, String corpus, String queries) {
     if (queries != null && !new Path(queries).getFileSystem(conf).exists(new Path(queries))) {
       throw new IllegalArgumentException("Queries " + queries + " do not exist (option 'queries')");
     }
-    return new InputSource(format, corpus, queries);
+    // Qualified on the driver: executors resolve relative paths against their own working directories.
+    return new InputSource(format, IndexStore.qualified(corpus, conf),
+        queries == null ? null : IndexStore.qualified(queries, conf));
   }
 }

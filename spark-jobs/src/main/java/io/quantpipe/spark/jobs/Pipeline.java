@@ -48,8 +48,9 @@ public final class Pipeline {
     Map<String, Double> seconds = new LinkedHashMap<>();
     long t = System.nanoTime();
     StorageCheck.checkWritable(o.output(), hadoop);
+    String root = IndexStore.qualified(o.output(), hadoop); // executors must not resolve it against their own cwd
     InputSource source = InputSource.resolve(o, hadoop);
-    VersionCatalog catalog = new VersionCatalog(o.output(), hadoop);
+    VersionCatalog catalog = new VersionCatalog(root, hadoop);
     int version = catalog.createNext();
     String dir = catalog.versionUri(version);
     String indexDir = dir + "/" + PublishedIndex.INDEX_DIR;

@@ -10,6 +10,7 @@ import io.quantpipe.quant.pq.PqParams;
 import io.quantpipe.quant.pq.PqTrainer;
 import io.quantpipe.quant.pq.ProductQuantizer;
 import io.quantpipe.spark.io.VectorBlock;
+import io.quantpipe.spark.io.VectorBlocks;
 import io.quantpipe.spark.kmeans.DistributedKMeans;
 import io.quantpipe.spark.options.PipelineOptions;
 import io.quantpipe.stats.CorpusStatistics;
@@ -79,7 +80,7 @@ public final class TrainJob {
     blocks.context().setJobGroup("calibrate", "calibrate: corpus statistics", false);
     Statistics stats = blocks.treeAggregate(
         new Statistics(dim, options.calibrationSamples(), options.trainSamples(), options.seed()),
-        (s, block) -> s.add(block, sim), Statistics::merge);
+        (s, block) -> s.add(block, sim), Statistics::merge, VectorBlocks.treeDepth(blocks));
     if (stats.corpus.count() == 0) {
       throw new IllegalArgumentException("Cannot train: the corpus is empty after holding out evaluation queries");
     }

@@ -4,6 +4,7 @@ import io.quantpipe.quant.kmeans.KMeans;
 import io.quantpipe.quant.kmeans.KMeansStatistics;
 import io.quantpipe.quant.kmeans.NearestCentroid;
 import io.quantpipe.spark.io.VectorBlock;
+import io.quantpipe.spark.io.VectorBlocks;
 import io.quantpipe.stats.TrainingSample;
 import io.quantpipe.vector.FloatVectors;
 import io.quantpipe.vector.Similarity;
@@ -65,7 +66,7 @@ public final class DistributedKMeans {
       Broadcast<float[][]> shared = jsc.broadcast(centroids);
       KMeansStatistics[] merged = blocks
           .mapPartitions(part -> Collections.singletonList(accumulate(part, shared.value(), spec)).iterator())
-          .treeReduce(DistributedKMeans::merge);
+          .treeReduce(DistributedKMeans::merge, VectorBlocks.treeDepth(blocks));
       float[][] next = new float[spec.m()][];
       for (int j = 0; j < spec.m(); j++) {
         next[j] = KMeans.update(merged[j], centroids[j]);

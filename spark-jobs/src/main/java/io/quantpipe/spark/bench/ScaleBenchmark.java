@@ -1,0 +1,125 @@
+package io.quantpipe.spark.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The pipeline at growing corpus sizes (default 10k, 100k, 1M), each run on a {@code local-cluster}
+ * of executor JVMs with a fixed heap ({@link LocalClusterRun}), reporting time per stage, time per
+ * vector for train and encode, and each stage's peak executor heap ({@link PeakMemoryListener}).
+ *
+ * <p>The larger corpora are {@link DerivedCorpus derived} from the real dataset. Everything but the
+ * corpus stays fixed across sizes, except the number of coarse partitions, which grows with the
+ * corpus ({@code --vectors-per-partition}) so that every HNSW graph has about the same size, as a
+ * production profile would size it. PQ Lloyd passes read the whole corpus ({@code pq-sample-fraction
+ * = 1}), so training time should grow linearly. Prints one Markdown table; the per-run manifests,
+ * memory reports and logs stay under {@code --out}.
+ */
+@Command(name = "benchmark-spark-scale", mixinStandardHelpOptions = true,
+    description = "Pipeline time per stage and peak executor heap at 10k, 100k and 1M vectors.")
+public final class ScaleBenchmark implements Callable<Integer> {
+  @Option(names = "--data", required = true, description = "Source TEXMEX directory (base.fvecs, query.fvecs).")
+  Path data;
+
+  @Option(names = "--metric", defaultValue = "l2", description = "l2, ip or cosine.")
+  String metric;
+
+  @Option(names = "--sizes", split = ",", defaultValue = "10000,100000,1000000", description = "Corpus sizes.")
+  List<Long> sizes;
+
+  @Option(names = "--noise", defaultValue = "0.5", description = "Derivation noise, times the mean per-dim std.")
+  double noise;
+
+  @Option(names = "--vectors-per-partition", defaultValue = "25000", description = "Corpus size / coarse partitions.")
+  long perPartition;
+
+  @Option(names = "--executors", defaultValue = "2")
+  int executors;
+
+  @Option(names = "--executor-memory-mb", defaultValue = "3072")
+  int executorMb;
+
+  @Option(names = "--driver-memory-mb", defaultValue = "1024")
+  int driverMb;
+
+  @Option(names = "--conf", required = true, description = "Base conf profile, e.g. conf/local.conf.")
+  Path conf;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Extra pipeline options for every run.")
+  List<String> sets = new ArrayList<>();
+
+  @Option(names = "--out", required = true, description = "Work directory: derived data, indexes, logs.")
+  Path out;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ScaleBenchmark()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    String classpath = System.getProperty("java.class.path");
+    LocalClusterRun.Spec spec = new LocalClusterRun.Spec(executors, 1, executorMb, driverMb, 512, 240);
+    List<String> rows = new ArrayList<>();
+    for (long size : sizes) {
+      Path dir = out.resolve("data").resolve(data.getFileName() + "-" + size);
+      if (!Files.exists(dir.resolve("base.fvecs"))) {
+        System.err.printf("deriving %,d vectors into %s%n", size, dir);
+        DerivedCorpus.write(data, size, noise, 42, dir);
+      }
+      int partitions = (int) Math.max(2, size / perPartition);
+      List<String> args = new ArrayList<>(List.of("--input", dir.toAbsolutePath().toString(),
+          "--output", out.resolve("index-" + size).toAbsolutePath().toString(),
+          "--set", "metric=" + metric, "--set", "partitions=" + partitions, "--set", "pq-sample-fraction=1.0",
+          "--set", "input-partitions=" + Math.max(executors, size / 50_000)));
+      for (String s : sets) {
+        args.add("--set");
+        args.add(s);
+      }
+      System.err.printf("running the pipeline on %,d vectors (P=%d) ...%n", size, partitions);
+      LocalClusterRun.Outcome run = LocalClusterRun.run(classpath, spec, conf.toAbsolutePath(),
+          out.resolve("run-" + size), args);
+      if (run.exitCode() != 0) {
+        System.err.println(run.logTail(40));
+        System.err.printf("the run on %,d vectors failed (exit %d); log: %s%n", size, run.exitCode(), run.log());
+        return 1;
+      }
+      rows.add(row(size, partitions, run));
+    }
+    System.out.printf("%n%d executors x 1 core x %d MB heap, driver %d MB; seconds per stage; heap = peak executor"
+        + " JVM heap in use during the stage (MB, garbage included)%n%n", executors, executorMb, driverMb);
+    System.out.println("| vectors | P | import s | calibrate s | train s | coarse s | encode s | hnsw s | evaluate s"
+        + " | train µs/vec | encode µs/vec | heap import | heap train | heap encode | heap hnsw | recall@10 |");
+    System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    rows.forEach(System.out::println);
+    return 0;
+  }
+
+  private static String row(long size, int partitions, LocalClusterRun.Outcome run) {
+    JsonNode s = run.manifest().path("stage_seconds");
+    JsonNode m = run.memory().path("stages");
+    return String.format(Locale.ROOT,
+        "| %,d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %d | %d | %d | %.4f |",
+        size, partitions, s.path("import").asDouble(), s.path("calibrate").asDouble(), s.path("train").asDouble(),
+        s.path("coarse").asDouble(), s.path("encode").asDouble(), s.path("hnsw").asDouble(),
+        s.path("evaluate").asDouble(), 1e6 * s.path("train").asDouble() / size,
+        1e6 * s.path("encode").asDouble() / size, peakMb(m.path("import")), peakMb(m.path("train")),
+        peakMb(m.path("encode")), peakMb(m.path("hnsw")),
+        run.manifest().path("evaluation").path("recall@10").asDouble());
+  }
+
+  private static long peakMb(JsonNode byExecutor) {
+    long max = 0;
+    for (JsonNode bytes : byExecutor) {
+      max = Math.max(max, bytes.asLong());
+    }
+    return max >> 20;
+  }
+}

@@ -77,6 +77,7 @@ public final class LocalClusterRun {
    */
   public static Outcome run(String classpath, Spec spec, Path conf, Path workDir, List<String> args)
       throws IOException, InterruptedException {
+    workDir = workDir.toAbsolutePath(); // the child runs in it: paths handed to it must not be relative
     Files.createDirectories(workDir);
     Path manifest = workDir.resolve("manifest.json");
     Path memory = workDir.resolve("memory.json");
@@ -88,7 +89,7 @@ public final class LocalClusterRun {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx" + spec.driverHeapMb() + "m");
     cmd.addAll(Arrays.asList(JavaModuleOptions.defaultModuleOptionArray()));
-    cmd.add("-Dspark.test.home=" + workDir.toAbsolutePath()); // the worker's "Spark home"; nothing is read from it
+    cmd.add("-Dspark.test.home=" + workDir); // the worker's "Spark home"; nothing is read from it
     cmd.addAll(List.of("-cp", classpath, PipelineJob.class.getName(), "--conf", conf.toString(),
         "--json", manifest.toString()));
     sparkConf(cmd, "spark.master", String.format("local-cluster[%d,%d,%d]", spec.executors(), spec.coresPerExecutor(),

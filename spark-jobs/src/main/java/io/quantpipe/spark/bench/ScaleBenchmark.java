@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
  * <p>The larger corpora are {@link DerivedCorpus derived} from the real dataset. Everything but the
  * corpus stays fixed across sizes, except the number of coarse partitions, which grows with the
  * corpus ({@code --vectors-per-partition}) so that every HNSW graph has about the same size, as a
- * production profile would size it. PQ Lloyd passes read the whole corpus ({@code pq-sample-fraction
+ * production profile would size it; queries probe a fifth of the partitions (at least 2), so recall
+ * stays comparable across sizes. PQ Lloyd passes read the whole corpus ({@code pq-sample-fraction
  * = 1}), so training time should grow linearly. Prints one Markdown table; the per-run manifests,
  * memory reports and logs stay under {@code --out}.
  */
@@ -78,7 +79,8 @@ public final class ScaleBenchmark implements Callable<Integer> {
       List<String> args = new ArrayList<>(List.of("--input", dir.toAbsolutePath().toString(),
           "--output", out.resolve("index-" + size).toAbsolutePath().toString(),
           "--set", "metric=" + metric, "--set", "partitions=" + partitions, "--set", "pq-sample-fraction=1.0",
-          "--set", "input-partitions=" + Math.max(executors, size / 50_000)));
+          "--set", "input-partitions=" + Math.max(executors, size / 50_000),
+          "--set", "eval-nprobe=" + Math.max(2, partitions / 5)));
       for (String s : sets) {
         args.add("--set");
         args.add(s);
@@ -95,9 +97,9 @@ public final class ScaleBenchmark implements Callable<Integer> {
     }
     System.out.printf("%n%d executors x 1 core x %d MB heap, driver %d MB; seconds per stage; heap = peak executor"
         + " JVM heap in use during the stage (MB, garbage included)%n%n", executors, executorMb, driverMb);
-    System.out.println("| vectors | P | import s | calibrate s | train s | coarse s | encode s | hnsw s | evaluate s"
+    System.out.println("| vectors | P | nprobe | import s | calibrate s | train s | coarse s | encode s | hnsw s | evaluate s"
         + " | train µs/vec | encode µs/vec | heap import | heap train | heap encode | heap hnsw | recall@10 |");
-    System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     rows.forEach(System.out::println);
     return 0;
   }
@@ -106,8 +108,9 @@ public final class ScaleBenchmark implements Callable<Integer> {
     JsonNode s = run.manifest().path("stage_seconds");
     JsonNode m = run.memory().path("stages");
     return String.format(Locale.ROOT,
-        "| %,d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %d | %d | %d | %.4f |",
-        size, partitions, s.path("import").asDouble(), s.path("calibrate").asDouble(), s.path("train").asDouble(),
+        "| %,d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %d | %d | %d | %.4f |",
+        size, partitions, run.manifest().path("evaluation").path("nprobe").asInt(), s.path("import").asDouble(),
+        s.path("calibrate").asDouble(), s.path("train").asDouble(),
         s.path("coarse").asDouble(), s.path("encode").asDouble(), s.path("hnsw").asDouble(),
         s.path("evaluate").asDouble(), 1e6 * s.path("train").asDouble() / size,
         1e6 * s.path("encode").asDouble() / size, peakMb(m.path("import")), peakMb(m.path("train")),

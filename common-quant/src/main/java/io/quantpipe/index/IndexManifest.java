@@ -76,14 +76,24 @@ public record IndexManifest(int version, Similarity similarity, int dimension, L
     if (!Files.isRegularFile(file)) {
       throw new CorruptArtifactException(dir.toString(), "not a partitioned index: no " + FILE);
     }
+    return parse(Files.readAllBytes(file), file.toString());
+  }
+
+  /**
+   * Parses {@code index.json} as read from any storage; {@code resource} names it in errors.
+   *
+   * @throws CorruptArtifactException when it is not an index manifest this reader understands
+   */
+  public static IndexManifest parse(byte[] json, String resource) throws IOException {
+    String file = resource;
     try {
-      JsonNode root = new ObjectMapper().readTree(file.toFile());
+      JsonNode root = new ObjectMapper().readTree(json);
       if (!FORMAT.equals(root.path("format").asText())) {
-        throw new CorruptArtifactException(file.toString(), "format is '" + root.path("format").asText() + "', expected " + FORMAT);
+        throw new CorruptArtifactException(file, "format is '" + root.path("format").asText() + "', expected " + FORMAT);
       }
       int version = root.path("version").asInt(-1);
       if (version < 1 || version > VERSION_CURRENT) {
-        throw new CorruptArtifactException(file.toString(), "version " + version + " is not supported: this reader reads 1 to " + VERSION_CURRENT);
+        throw new CorruptArtifactException(file, "version " + version + " is not supported: this reader reads 1 to " + VERSION_CURRENT);
       }
       JsonNode h = root.required("hnsw");
       List<Partition> parts = new ArrayList<>();
@@ -97,7 +107,7 @@ public record IndexManifest(int version, Similarity similarity, int dimension, L
           root.required("centroids_crc32c").asLong(),
           new HnswConfig(h.required("m").asInt(), h.required("ef_construction").asInt(), h.required("seed").asLong()), parts);
     } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new CorruptArtifactException(file.toString(), "unreadable manifest: " + e.getMessage(), e);
+      throw new CorruptArtifactException(file, "unreadable manifest: " + e.getMessage(), e);
     }
   }
 }

@@ -2,7 +2,7 @@ package io.quantpipe.spark;
 
 import io.quantpipe.spark.jobs.Pipeline;
 import io.quantpipe.spark.jobs.PipelineResult;
-import io.quantpipe.spark.options.ConfFile;
+import io.quantpipe.config.ConfFile;
 import io.quantpipe.spark.options.PipelineOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,6 @@
 package io.quantpipe.spark.io;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quantpipe.catalog.CatalogPointer;
 import io.quantpipe.format.CorruptArtifactException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -33,9 +32,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class VersionCatalog {
   private static final Logger LOG = LoggerFactory.getLogger(VersionCatalog.class);
-  public static final String POINTER = "_CURRENT";
-  public static final String VERSIONS = "versions";
-  public static final String MANIFEST = "manifest.json";
+  public static final String POINTER = CatalogPointer.FILE;
+  public static final String VERSIONS = CatalogPointer.VERSIONS;
+  public static final String MANIFEST = CatalogPointer.MANIFEST;
   private static final Pattern NAME = Pattern.compile("v-(\\d{6,})");
 
   private final Path root;
@@ -46,11 +45,8 @@ public final class VersionCatalog {
     this.fs = root.getFileSystem(conf);
   }
 
-  /** The pointer's contents. */
-  public record Current(int version, long manifestCrc) {}
-
   public static String dirName(int version) {
-    return String.format("v-%06d", version);
+    return CatalogPointer.dirName(version);
   }
 
   /** The URI of a version's directory. */
@@ -87,25 +83,18 @@ public final class VersionCatalog {
   }
 
   /** The current version, or {@code null} when nothing has been published yet. */
-  public Current current() throws IOException {
+  public CatalogPointer current() throws IOException {
     Path pointer = new Path(root, POINTER);
-    byte[] bytes;
     try (var in = fs.open(pointer)) {
-      bytes = in.readAllBytes();
+      return CatalogPointer.parse(in.readAllBytes(), pointer.toString());
     } catch (FileNotFoundException e) {
       return null;
-    }
-    try {
-      JsonNode n = new ObjectMapper().readTree(bytes);
-      return new Current(n.required("version").asInt(), n.required("manifest_crc32c").asLong());
-    } catch (IOException | IllegalArgumentException e) {
-      throw new CorruptArtifactException(pointer.toString(), "unreadable version pointer: " + e.getMessage(), e);
     }
   }
 
   /** The current version's manifest, checked against the CRC32C the pointer records. */
   public byte[] currentManifest() throws IOException {
-    Current c = current();
+    CatalogPointer c = current();
     if (c == null) {
       throw new FileNotFoundException("Nothing is published under " + root + " (no " + POINTER + ")");
     }
@@ -129,18 +118,17 @@ public final class VersionCatalog {
   public void publish(int version, String manifestJson) throws IOException {
     byte[] manifest = manifestJson.getBytes(StandardCharsets.UTF_8);
     new IndexStore(versionUri(version), fs.getConf()).writeBytes(MANIFEST, manifest);
-    String pointer = new ObjectMapper().createObjectNode().put("version", version)
-        .put("manifest_crc32c", IndexStore.crc32c(manifest)).toString() + "\n";
+    byte[] pointer = new CatalogPointer(version, IndexStore.crc32c(manifest)).toBytes();
     Path target = new Path(root, POINTER);
     if ("s3a".equals(fs.getScheme())) {
       try (var out = fs.create(target, true)) { // a single PUT replaces the object atomically
-        out.write(pointer.getBytes(StandardCharsets.UTF_8));
+        out.write(pointer);
       }
       return;
     }
     Path staged = new Path(root, "." + POINTER + "." + version);
     try (var out = fs.create(staged, true)) {
-      out.write(pointer.getBytes(StandardCharsets.UTF_8));
+      out.write(pointer);
     }
     if (!fs.rename(staged, target)) { // HDFS will not rename over a file: replace it
       fs.delete(target, false);
@@ -157,7 +145,7 @@ public final class VersionCatalog {
    * @return the versions deleted
    */
   public List<Integer> applyRetention(int keep) throws IOException {
-    Current current = current();
+    CatalogPointer current = current();
     List<Integer> all = versions();
     List<Integer> complete = new ArrayList<>();
     for (int v : all) {

@@ -24,7 +24,7 @@ public record PipelineResult(int version, String versionUri, PipelineOptions opt
     List<HnswJob.Built> partitions, EvaluateJob.Result evaluation, String queriesSource, long indexJsonCrc,
     Map<String, Double> stageSeconds, String fingerprint) {
 
-  public static final String FORMAT = "quantpipe-index-version";
+  public static final String FORMAT = io.quantpipe.catalog.CatalogPointer.MANIFEST_FORMAT;
   public static final int FORMAT_VERSION = 1;
 
   static PipelineResult of(int version, String dir, PipelineOptions o, ImportJob.Result imported,

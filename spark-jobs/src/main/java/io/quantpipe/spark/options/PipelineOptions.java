@@ -1,12 +1,13 @@
 package io.quantpipe.spark.options;
 
+import io.quantpipe.config.ConfFile;
+import io.quantpipe.config.OptionReader;
 import io.quantpipe.hnsw.HnswConfig;
 import io.quantpipe.strategy.Strategy;
 import io.quantpipe.vector.Similarity;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Everything one pipeline run needs, as read from a {@code conf/*.conf} profile with command-line
@@ -116,23 +117,7 @@ public record PipelineOptions(String input, InputFormat inputFormat, String idCo
   /** Parses and validates settings (conf file entries with overrides applied). */
   public static PipelineOptions fromMap(Map<String, String> settings) {
     Map<String, String> spark = new LinkedHashMap<>();
-    Map<String, String> all = new TreeMap<>(DEFAULTS);
-    for (Map.Entry<String, String> e : settings.entrySet()) {
-      String key = e.getKey();
-      if (key.startsWith("spark.")) {
-        spark.put(key, e.getValue());
-      } else if (DEFAULTS.containsKey(key) || REQUIRED.contains(key)) {
-        all.put(key, e.getValue());
-      } else {
-        throw new IllegalArgumentException("Unknown option '" + key + "'; known options: "
-            + String.join(", ", new TreeMap<>(knownKeys()).keySet()) + ", and spark.* settings");
-      }
-    }
-    for (String key : REQUIRED) {
-      if (all.getOrDefault(key, "").isBlank()) {
-        throw new IllegalArgumentException("Option '" + key + "' is required");
-      }
-    }
+    Map<String, String> all = OptionReader.withDefaults(settings, DEFAULTS, REQUIRED, "spark.", spark);
     OptionReader r = new OptionReader(all);
     return new PipelineOptions(r.string(INPUT), r.choice(INPUT_FORMAT, InputFormat.class), r.string(ID_COLUMN),
         r.string(VECTOR_COLUMN), r.optional(QUERIES), r.string(OUTPUT),
@@ -142,12 +127,6 @@ public record PipelineOptions(String input, InputFormat inputFormat, String idCo
         r.hnsw(HNSW_M, HNSW_EF_CONSTRUCTION, SEED), r.bool(INCLUDE_VECTORS), r.bool(DELTA), r.positive(EVAL_K),
         r.positive(EVAL_EF), r.positive(EVAL_NPROBE), r.positive(EVAL_OVERSAMPLE), r.positive(EVAL_QUERIES),
         r.positive(RETAIN_VERSIONS), r.atLeast(INPUT_PARTITIONS, 0), spark);
-  }
-
-  private static Map<String, String> knownKeys() {
-    Map<String, String> known = new LinkedHashMap<>(DEFAULTS);
-    REQUIRED.forEach(k -> known.put(k, ""));
-    return known;
   }
 
   /** The options as key/value pairs, the form manifests and logs record. */

@@ -1,5 +1,8 @@
 package io.quantpipe.spark.options;
 
+import io.quantpipe.config.ConfFile;
+import io.quantpipe.config.OptionReader;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.quantpipe.spark.options;
+package io.quantpipe.config;
 
 import io.quantpipe.hnsw.HnswConfig;
 import io.quantpipe.strategy.Strategy;
@@ -7,26 +7,57 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Typed reads of string settings; every failure names the key and the bad value. Package-private:
- * the options records are the public face.
+ * Typed reads of string settings, for the jobs' options records (the Spark pipeline's, the Flink
+ * stream's); every failure names the key and the bad value. Not thread-safe; used once per record.
  */
-final class OptionReader {
+public final class OptionReader {
   private final Map<String, String> values;
 
-  OptionReader(Map<String, String> values) {
+  /**
+   * Checks {@code settings} against the known keys and returns them over the defaults. Keys
+   * starting with {@code passThroughPrefix} (an engine's own settings, {@code spark.} or
+   * {@code flink.}) are moved to {@code passThrough} instead.
+   *
+   * @throws IllegalArgumentException for an unknown key (listing the known ones) or a missing required one
+   */
+  public static Map<String, String> withDefaults(Map<String, String> settings, Map<String, String> defaults,
+      java.util.Set<String> required, String passThroughPrefix, Map<String, String> passThrough) {
+    Map<String, String> all = new java.util.TreeMap<>(defaults);
+    for (Map.Entry<String, String> e : settings.entrySet()) {
+      String key = e.getKey();
+      if (key.startsWith(passThroughPrefix)) {
+        passThrough.put(key, e.getValue());
+      } else if (defaults.containsKey(key) || required.contains(key)) {
+        all.put(key, e.getValue());
+      } else {
+        java.util.TreeSet<String> known = new java.util.TreeSet<>(defaults.keySet());
+        known.addAll(required);
+        throw new IllegalArgumentException("Unknown option '" + key + "'; known options: " + String.join(", ", known)
+            + ", and " + passThroughPrefix + "* settings");
+      }
+    }
+    for (String key : required) {
+      if (all.getOrDefault(key, "").isBlank()) {
+        throw new IllegalArgumentException("Option '" + key + "' is required");
+      }
+    }
+    return all;
+  }
+
+  public OptionReader(Map<String, String> values) {
     this.values = values;
   }
 
-  String string(String key) {
+  public String string(String key) {
     return values.get(key).strip();
   }
 
-  String optional(String key) {
+  public String optional(String key) {
     String v = values.getOrDefault(key, "").strip();
     return v.isEmpty() ? null : v;
   }
 
-  long longValue(String key) {
+  public long longValue(String key) {
     try {
       return Long.parseLong(string(key));
     } catch (NumberFormatException e) {
@@ -34,7 +65,7 @@ final class OptionReader {
     }
   }
 
-  int atLeast(String key, int min) {
+  public int atLeast(String key, int min) {
     int v;
     try {
       v = Integer.parseInt(string(key));
@@ -47,12 +78,12 @@ final class OptionReader {
     return v;
   }
 
-  int positive(String key) {
+  public int positive(String key) {
     return atLeast(key, 1);
   }
 
   /** A fraction in (0, 1], or [0, 1] when {@code zeroAllowed}. */
-  double fraction(String key, boolean zeroAllowed) {
+  public double fraction(String key, boolean zeroAllowed) {
     double v;
     try {
       v = Double.parseDouble(string(key));
@@ -65,7 +96,7 @@ final class OptionReader {
     return v;
   }
 
-  boolean bool(String key) {
+  public boolean bool(String key) {
     String v = string(key).toLowerCase(Locale.ROOT);
     if (v.equals("true") || v.equals("false")) {
       return Boolean.parseBoolean(v);
@@ -73,7 +104,7 @@ final class OptionReader {
     throw bad(key, "true or false");
   }
 
-  <E extends Enum<E>> E choice(String key, Class<E> type) {
+  public <E extends Enum<E>> E choice(String key, Class<E> type) {
     try {
       return Enum.valueOf(type, string(key).toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
@@ -81,7 +112,7 @@ final class OptionReader {
     }
   }
 
-  Similarity metric(String key) {
+  public Similarity metric(String key) {
     try {
       return Similarity.fromCliName(string(key));
     } catch (IllegalArgumentException e) {
@@ -89,7 +120,7 @@ final class OptionReader {
     }
   }
 
-  Strategy strategy(String key) {
+  public Strategy strategy(String key) {
     try {
       return Strategy.parse(string(key));
     } catch (IllegalArgumentException e) {
@@ -97,7 +128,7 @@ final class OptionReader {
     }
   }
 
-  HnswConfig hnsw(String mKey, String efKey, String seedKey) {
+  public HnswConfig hnsw(String mKey, String efKey, String seedKey) {
     int m = positive(mKey);
     int ef = positive(efKey);
     try {

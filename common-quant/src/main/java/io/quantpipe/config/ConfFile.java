@@ -1,4 +1,4 @@
-package io.quantpipe.spark.options;
+package io.quantpipe.config;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,0 +1,22 @@
+package io.quantpipe.catalog;
+
+import java.io.IOException;
+
+/**
+ * Read access to a published index root, by path relative to it ({@code _CURRENT},
+ * {@code versions/v-000003/manifest.json}): the one thing the catalog readers need from a storage
+ * system, so the same reading code serves the local file system, Hadoop's ({@code s3a://}) and tests.
+ * Implementations say whether they are thread-safe.
+ */
+public interface BlobStore {
+  /**
+   * The whole object.
+   *
+   * @return its bytes, or {@code null} when there is no such object
+   * @throws java.io.IOException when the storage cannot be read (unreachable, denied)
+   */
+  byte[] read(String relativePath) throws IOException;
+
+  /** Where {@code relativePath} lives, as a URI for messages and logs. */
+  String describe(String relativePath);
+}

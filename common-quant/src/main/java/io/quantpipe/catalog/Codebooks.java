@@ -1,0 +1,126 @@
+package io.quantpipe.catalog;
+
+import io.quantpipe.format.CorruptArtifactException;
+import io.quantpipe.format.QuantizerCodec;
+import io.quantpipe.index.CoarseQuantizer;
+import io.quantpipe.index.IndexManifest;
+import io.quantpipe.quant.Quantizer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * A published version's encoder: the decoded quantizer and coarse centroids of a
+ * {@link CodebookRelease}. {@link #encode} is the batch pipeline's encode step (the coarse partition
+ * by {@link CoarseQuantizer#assign}, the code by {@link Quantizer#encode}), so a vector encoded here,
+ * in the Spark job or in the Flink job gets the same partition and the same code bytes.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class Codebooks {
+  private final int version;
+  private final Quantizer quantizer;
+  private final CoarseQuantizer coarse;
+  private final long[] trainedOccupancy;
+
+  private Codebooks(int version, Quantizer quantizer, CoarseQuantizer coarse, long[] trainedOccupancy) {
+    this.version = version;
+    this.quantizer = quantizer;
+    this.coarse = coarse;
+    this.trainedOccupancy = trainedOccupancy;
+  }
+
+  /**
+   * Decodes a release.
+   *
+   * @throws CorruptArtifactException when the files disagree with each other or with their formats
+   */
+  public static Codebooks of(CodebookRelease release) throws IOException {
+    IndexManifest index = IndexManifest.parse(release.indexJson(), "index.json of version " + release.version());
+    Quantizer quantizer = release.quantizer() == null ? null
+        : QuantizerCodec.read(release.quantizer(), "quantizer of version " + release.version()).quantizer();
+    if (quantizer != null && quantizer.dimension() != index.dimension()) {
+      throw new CorruptArtifactException("quantizer of version " + release.version(), String.format(
+          "dimension %d, index.json says %d", quantizer.dimension(), index.dimension()));
+    }
+    float[] centroids = fvecs(release.centroids(), index.dimension(), index.centroids(), release.version());
+    long[] occupancy = new long[index.centroids()];
+    for (IndexManifest.Partition p : index.partitions()) {
+      occupancy[p.centroid()] = p.nodes();
+    }
+    return new Codebooks(release.version(), quantizer,
+        new CoarseQuantizer(centroids, index.centroids(), index.dimension(), index.similarity()), occupancy);
+  }
+
+  /** The published version these codebooks belong to. */
+  public int version() {
+    return version;
+  }
+
+  public int dimension() {
+    return coarse.dimension();
+  }
+
+  /** Bytes per code; 0 for float32 ({@code none}), whose codes are empty. */
+  public int codeBytes() {
+    return quantizer == null ? 0 : quantizer.codeBytes();
+  }
+
+  /** The quantizer, or {@code null} for float32. */
+  public Quantizer quantizer() {
+    return quantizer;
+  }
+
+  public CoarseQuantizer coarse() {
+    return coarse;
+  }
+
+  /** Vectors per coarse partition in the batch build (0 for an empty centroid), a copy. */
+  public long[] trainedOccupancy() {
+    return trainedOccupancy.clone();
+  }
+
+  /**
+   * Encodes one vector of {@link #dimension()} finite floats.
+   *
+   * @param code receives the code; {@link #codeBytes()} long
+   * @return the vector's coarse partition
+   * @throws IllegalArgumentException for a wrong dimension or a non-finite value
+   */
+  public int encode(float[] vector, byte[] code) {
+    if (vector.length != dimension()) {
+      throw new IllegalArgumentException(String.format("dimension %d, the codebooks of version %d take %d",
+          vector.length, version, dimension()));
+    }
+    if (quantizer != null) {
+      quantizer.encode(vector, code, 0);
+    } else {
+      for (float x : vector) {
+        if (!Float.isFinite(x)) {
+          throw new IllegalArgumentException("Cannot encode: a value is " + x);
+        }
+      }
+    }
+    return coarse.assign(vector);
+  }
+
+  private static float[] fvecs(byte[] bytes, int dim, int count, int version) throws CorruptArtifactException {
+    long record = 4L + 4L * dim;
+    if (bytes.length != record * count) {
+      throw new CorruptArtifactException("centroids of version " + version, String.format(
+          "%d bytes, expected %d centroids of dimension %d (%d bytes)", bytes.length, count, dim, record * count));
+    }
+    ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    float[] out = new float[count * dim];
+    for (int c = 0; c < count; c++) {
+      int d = in.getInt();
+      if (d != dim) {
+        throw new CorruptArtifactException("centroids of version " + version, "record " + c + " has dimension " + d);
+      }
+      for (int j = 0; j < dim; j++) {
+        out[c * dim + j] = in.getFloat();
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,98 @@
+package io.quantpipe.flink;
+
+import io.quantpipe.config.OptionReader;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The stream quantizer's settings, read from a {@code conf/} profile ({@code key = value}) and the
+ * command line. Keys starting with {@code flink.} go to Flink's configuration without the prefix
+ * ({@code flink.state.backend.type = rocksdb}).
+ *
+ * @param bootstrapServers Kafka brokers, {@code host:port,...}
+ * @param index the published index root whose current version encodes (a path or {@code file:} URI)
+ * @param inputTopic the inserts and deletes (JSON, see {@code InsertParser})
+ * @param outputTopic the encoded records (JSON, see {@code EncodedRecordJson}), written exactly once
+ * @param deadLetterTopic records that could not be used: original bytes plus a reason header
+ * @param groupId the consumer group; offsets are committed on checkpoints, for monitoring
+ * @param startingOffsets where a job without state starts reading: earliest, latest, or committed
+ *     (the group's, else earliest)
+ * @param codebookPollMillis how often the index root's pointer is read
+ * @param checkpointMillis the checkpoint interval; output becomes visible to read_committed consumers at
+ *     each checkpoint, so it bounds end-to-end latency
+ * @param parallelism the parse and encode parallelism
+ * @param transactionTimeoutMillis Kafka transaction timeout; at most the broker's
+ *     {@code transaction.max.timeout.ms} (15 min by default), well above checkpoint interval plus expected downtime
+ * @param transactionalIdPrefix prefix of the sinks' transactional ids: unique per job, stable across restarts
+ * @param flinkConf {@code flink.*} settings with the prefix removed
+ */
+public record StreamOptions(String bootstrapServers, String index, String inputTopic, String outputTopic,
+    String deadLetterTopic, String groupId, StartingOffsets startingOffsets, int codebookPollMillis,
+    int checkpointMillis, int parallelism, int transactionTimeoutMillis, String transactionalIdPrefix,
+    Map<String, String> flinkConf) {
+  public static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
+  public static final String INDEX = "index";
+  public static final String INPUT_TOPIC = "input-topic";
+  public static final String OUTPUT_TOPIC = "output-topic";
+  public static final String DEAD_LETTER_TOPIC = "dead-letter-topic";
+  public static final String GROUP_ID = "group-id";
+  public static final String STARTING_OFFSETS = "starting-offsets";
+  public static final String CODEBOOK_POLL_MS = "codebook-poll-ms";
+  public static final String CHECKPOINT_MS = "checkpoint-interval-ms";
+  public static final String PARALLELISM = "parallelism";
+  public static final String TRANSACTION_TIMEOUT_MS = "transaction-timeout-ms";
+  public static final String TRANSACTIONAL_ID_PREFIX = "transactional-id-prefix";
+
+  /** Where a job without state starts in the input topic. */
+  public enum StartingOffsets { EARLIEST, LATEST, COMMITTED }
+
+  private static final Map<String, String> DEFAULTS = Map.ofEntries(
+      Map.entry(INPUT_TOPIC, "quantpipe.inserts"),
+      Map.entry(OUTPUT_TOPIC, "quantpipe.encoded"),
+      Map.entry(DEAD_LETTER_TOPIC, "quantpipe.dead-letters"),
+      Map.entry(GROUP_ID, "quantpipe-stream"),
+      Map.entry(STARTING_OFFSETS, "committed"),
+      Map.entry(CODEBOOK_POLL_MS, "1000"),
+      Map.entry(CHECKPOINT_MS, "1000"),
+      Map.entry(PARALLELISM, "1"),
+      Map.entry(TRANSACTION_TIMEOUT_MS, "600000"),
+      Map.entry(TRANSACTIONAL_ID_PREFIX, "quantpipe-stream"));
+  private static final Set<String> REQUIRED = Set.of(BOOTSTRAP_SERVERS, INDEX);
+
+  /**
+   * Validates and types {@code settings}.
+   *
+   * @throws IllegalArgumentException naming the bad key and value
+   */
+  public static StreamOptions fromMap(Map<String, String> settings) {
+    Map<String, String> flink = new LinkedHashMap<>();
+    Map<String, String> all = OptionReader.withDefaults(settings, DEFAULTS, REQUIRED, "flink.", flink);
+    Map<String, String> flinkConf = new LinkedHashMap<>();
+    flink.forEach((k, v) -> flinkConf.put(k.substring("flink.".length()), v));
+    OptionReader r = new OptionReader(all);
+    return new StreamOptions(r.string(BOOTSTRAP_SERVERS), r.string(INDEX), r.string(INPUT_TOPIC),
+        r.string(OUTPUT_TOPIC), r.string(DEAD_LETTER_TOPIC), r.string(GROUP_ID),
+        r.choice(STARTING_OFFSETS, StartingOffsets.class), r.positive(CODEBOOK_POLL_MS), r.positive(CHECKPOINT_MS),
+        r.positive(PARALLELISM), r.positive(TRANSACTION_TIMEOUT_MS), r.string(TRANSACTIONAL_ID_PREFIX), flinkConf);
+  }
+
+  /** The options as key/value pairs, for logs. */
+  public Map<String, String> toMap() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(BOOTSTRAP_SERVERS, bootstrapServers);
+    m.put(INDEX, index);
+    m.put(INPUT_TOPIC, inputTopic);
+    m.put(OUTPUT_TOPIC, outputTopic);
+    m.put(DEAD_LETTER_TOPIC, deadLetterTopic);
+    m.put(GROUP_ID, groupId);
+    m.put(STARTING_OFFSETS, startingOffsets.name().toLowerCase(Locale.ROOT));
+    m.put(CODEBOOK_POLL_MS, Integer.toString(codebookPollMillis));
+    m.put(CHECKPOINT_MS, Integer.toString(checkpointMillis));
+    m.put(PARALLELISM, Integer.toString(parallelism));
+    m.put(TRANSACTION_TIMEOUT_MS, Integer.toString(transactionTimeoutMillis));
+    m.put(TRANSACTIONAL_ID_PREFIX, transactionalIdPrefix);
+    return m;
+  }
+}

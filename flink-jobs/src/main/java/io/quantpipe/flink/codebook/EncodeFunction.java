@@ -1,0 +1,132 @@
+package io.quantpipe.flink.codebook;
+
+import io.quantpipe.catalog.CodebookRelease;
+import io.quantpipe.catalog.Codebooks;
+import io.quantpipe.flink.record.DeadLetter;
+import io.quantpipe.flink.record.EncodedRecord;
+import io.quantpipe.flink.record.InsertRecord;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Encodes inserts with the codebooks of the current published version, which arrive on the
+ * broadcast input ({@link CodebookWatcherSource}); every output names the version that encoded it.
+ * A new release replaces the old one in broadcast state, so records processed after it use it, and
+ * nothing restarts. Records that arrive before the first release wait in checkpointed operator
+ * state and are encoded when it comes.
+ *
+ * <p>An insert whose vector has the wrong dimension for the current codebooks goes to the
+ * {@link #DEAD_LETTERS} side output with the reason. Deletes pass through with the current version,
+ * partition -1 and an empty code. Encoding is {@link Codebooks#encode}, the batch pipeline's, so the
+ * codes equal the Spark job's bit for bit. Metrics: {@code encoded}, {@code deadLettered},
+ * {@code codebookSwaps}, and the gauge {@code codebookVersion}.
+ */
+public final class EncodeFunction extends BroadcastProcessFunction<InsertRecord, CodebookRelease, EncodedRecord>
+    implements CheckpointedFunction {
+  /** Broadcast state: the current release under {@link #CURRENT}. */
+  public static final MapStateDescriptor<String, CodebookRelease> CODEBOOKS =
+      new MapStateDescriptor<>("codebooks", Types.STRING, TypeInformation.of(CodebookRelease.class));
+  /** Records the encoder could not use, with why. */
+  public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("encode-dead-letters",
+      TypeInformation.of(DeadLetter.class));
+  private static final String CURRENT = "current";
+
+  private transient Codebooks codebooks;
+  private transient List<InsertRecord> waiting;
+  private transient ListState<InsertRecord> waitingState;
+  private transient Counter encoded;
+  private transient Counter deadLettered;
+  private transient Counter swaps;
+
+  @Override
+  public void open(OpenContext context) {
+    var metrics = getRuntimeContext().getMetricGroup();
+    encoded = metrics.counter("encoded");
+    deadLettered = metrics.counter("deadLettered");
+    swaps = metrics.counter("codebookSwaps");
+    metrics.gauge("codebookVersion", () -> codebooks == null ? 0 : codebooks.version());
+  }
+
+  @Override
+  public void processElement(InsertRecord r, ReadOnlyContext ctx, Collector<EncodedRecord> out) throws Exception {
+    CodebookRelease current = ctx.getBroadcastState(CODEBOOKS).get(CURRENT);
+    if (current == null) {
+      waiting.add(r);
+      return;
+    }
+    DeadLetter rejected = encode(r, decoded(current), out);
+    if (rejected != null) {
+      ctx.output(DEAD_LETTERS, rejected);
+    }
+  }
+
+  @Override
+  public void processBroadcastElement(CodebookRelease release, Context ctx, Collector<EncodedRecord> out)
+      throws Exception {
+    ctx.getBroadcastState(CODEBOOKS).put(CURRENT, release);
+    Codebooks next = decoded(release);
+    swaps.inc();
+    for (InsertRecord r : waiting) {
+      DeadLetter rejected = encode(r, next, out);
+      if (rejected != null) {
+        ctx.output(DEAD_LETTERS, rejected);
+      }
+    }
+    waiting.clear();
+  }
+
+  /** Emits the encoded record, or returns the dead letter the record becomes instead. */
+  private DeadLetter encode(InsertRecord r, Codebooks books, Collector<EncodedRecord> out) {
+    long ts = r.source().timestamp();
+    if (r.delete()) {
+      out.collect(new EncodedRecord(r.id(), true, books.version(), -1, new byte[0], ts));
+      return null;
+    }
+    if (r.vector().length != books.dimension()) {
+      deadLettered.inc();
+      return new DeadLetter(String.format("vector has dimension %d; the codebooks of version %d take %d",
+          r.vector().length, books.version(), books.dimension()), r.source());
+    }
+    byte[] code = new byte[books.codeBytes()];
+    int partition = books.encode(r.vector(), code);
+    encoded.inc();
+    out.collect(new EncodedRecord(r.id(), false, books.version(), partition, code, ts));
+    return null;
+  }
+
+  /** The decoded form of {@code release}, decoding only when the release changed. */
+  private Codebooks decoded(CodebookRelease release) throws java.io.IOException {
+    if (codebooks == null || codebooks.version() != release.version()) {
+      codebooks = Codebooks.of(release);
+    }
+    return codebooks;
+  }
+
+  @Override
+  public void snapshotState(FunctionSnapshotContext context) throws Exception {
+    waitingState.update(waiting);
+  }
+
+  @Override
+  public void initializeState(FunctionInitializationContext context) throws Exception {
+    waitingState = context.getOperatorStateStore().getListState(
+        new ListStateDescriptor<>("waiting-for-codebooks", TypeInformation.of(InsertRecord.class)));
+    waiting = new ArrayList<>();
+    for (InsertRecord r : waitingState.get()) {
+      waiting.add(r);
+    }
+  }
+}

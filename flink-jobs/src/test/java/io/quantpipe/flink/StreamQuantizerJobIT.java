@@ -2,6 +2,7 @@ package io.quantpipe.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quantpipe.catalog.CatalogPointer;
 import io.quantpipe.catalog.CodebookRelease;
 import io.quantpipe.catalog.Codebooks;
 import io.quantpipe.catalog.LocalBlobStore;
@@ -158,5 +159,99 @@ class StreamQuantizerJobIT {
     assertThat(dead).hasSize(bad.size() + 1);
     bad.forEach((json, reason) -> assertThat(reasons.get(json)).as(json).contains(reason));
     assertThat(reasons.get(null)).contains("tombstone");
+  }
+
+  @Test
+  void hotSwapsToEachNewVersionMidStreamAndRefusesACorruptOne() throws Exception {
+    Path root = tmp.resolve("index");
+    publish(root, 1);
+    kafka.createTopics(2, "in-b", "out-b", "dlq-b");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    StreamQuantizerJob.build(env, options(root, "in-b", "out-b", "dlq-b"));
+    JobClient job = env.executeAsync("stream-swap-it");
+    Map<Integer, Codebooks> versions = new HashMap<>();
+    List<EncodedRecord> out = new ArrayList<>();
+    try (var producer = kafka.producer()) {
+      sendRange(producer, 0, 100);
+      out = awaitOutput("out-b", 100);
+      versions.put(1, current(root));
+
+      publish(root, 2); // a new version mid-stream: records keep flowing while the watcher picks it up
+      versions.put(2, current(root));
+      for (long id = 100; id < 400 && out.stream().noneMatch(e -> e.codebookVersion() == 2); id += 20) {
+        sendRange(producer, id, id + 20);
+        out = awaitOutput("out-b", (int) id + 20);
+      }
+      assertThat(out).anyMatch(e -> e.codebookVersion() == 2);
+
+      // Version 3 is corrupt (its manifest fails the pointer's checksum): refused, version 2 stays.
+      Path v2 = root.resolve(CatalogPointer.versionDir(2));
+      Path v3 = root.resolve(CatalogPointer.versionDir(3));
+      copyTree(v2, v3);
+      byte[] manifest = java.nio.file.Files.readAllBytes(v3.resolve(CatalogPointer.MANIFEST));
+      long goodCrc = CodebookRelease.crc32c(manifest);
+      manifest[manifest.length - 3] ^= 1;
+      java.nio.file.Files.write(v3.resolve(CatalogPointer.MANIFEST), manifest);
+      LocalPublisher.switchPointer(root, new CatalogPointer(3, goodCrc));
+      Thread.sleep(1500); // several polls: time enough to (wrongly) accept it
+      int before = out.size();
+      sendRange(producer, 1000, 1100);
+      out = awaitOutput("out-b", before + 100);
+      assertThat(out.stream().filter(e -> e.id() >= 1000)).hasSize(100).allMatch(e -> e.codebookVersion() == 2);
+
+      publish(root, 4); // a good version after the refused one is taken up
+      versions.put(4, current(root));
+      for (long id = 2000; id < 2400 && out.stream().noneMatch(e -> e.codebookVersion() == 4); id += 20) {
+        sendRange(producer, id, id + 20);
+        out = awaitOutput("out-b", out.size() + 20);
+      }
+    } finally {
+      job.cancel().get();
+    }
+    assertThat(out).anyMatch(e -> e.codebookVersion() == 4).noneMatch(e -> e.codebookVersion() == 3);
+    // Every record is encoded exactly as plain Java encodes it with the version it names, and per
+    // input partition (ids of one parity) versions only move forward.
+    Map<Long, Integer> lastVersionByParity = new HashMap<>();
+    out.sort(java.util.Comparator.comparingLong(EncodedRecord::id));
+    for (EncodedRecord e : out) {
+      Codebooks books = versions.get(e.codebookVersion());
+      byte[] expected = new byte[books.codeBytes()];
+      int partition = books.encode(base.get((int) (e.id() % base.count())), expected);
+      assertThat(e.code()).as("id %d, version %d", e.id(), e.codebookVersion()).isEqualTo(expected);
+      assertThat(e.partition()).isEqualTo(partition);
+      int last = lastVersionByParity.getOrDefault(e.id() % 2, 0);
+      assertThat(e.codebookVersion()).as("version of id %d", e.id()).isGreaterThanOrEqualTo(last);
+      lastVersionByParity.put(e.id() % 2, e.codebookVersion());
+    }
+    assertThat(out.stream().map(EncodedRecord::id).distinct().count()).isEqualTo(out.size());
+  }
+
+  private static Codebooks current(Path root) throws Exception {
+    return Codebooks.of(CodebookRelease.fetchCurrent(new LocalBlobStore(root)));
+  }
+
+  /** Inserts ids {@code [from, to)}, id i carrying base vector i mod n, to input partition i mod 2. */
+  private static void sendRange(org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer, long from,
+      long to) throws Exception {
+    for (long id = from; id < to; id++) {
+      producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("in-b", (int) (id % 2), null,
+          insert(id, base.get((int) (id % base.count()))))).get();
+    }
+  }
+
+  private static List<EncodedRecord> awaitOutput(String topic, int atLeast) throws Exception {
+    List<EncodedRecord> out = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : kafka.readCommitted(topic, atLeast, Duration.ofSeconds(60))) {
+      out.add(EncodedRecordJson.fromBytes(r.value()));
+    }
+    return out;
+  }
+
+  private static void copyTree(Path from, Path to) throws Exception {
+    try (var paths = java.nio.file.Files.walk(from)) {
+      for (Path p : (Iterable<Path>) paths::iterator) {
+        java.nio.file.Files.copy(p, to.resolve(from.relativize(p).toString()));
+      }
+    }
   }
 }

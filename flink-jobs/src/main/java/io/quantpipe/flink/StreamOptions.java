@@ -26,12 +26,14 @@ import java.util.Set;
  * @param transactionTimeoutMillis Kafka transaction timeout; at most the broker's
  *     {@code transaction.max.timeout.ms} (15 min by default), well above checkpoint interval plus expected downtime
  * @param transactionalIdPrefix prefix of the sinks' transactional ids: unique per job, stable across restarts
+ * @param failureDrillAfter a recovery drill: the first attempt of encoder subtask 0 throws once after
+ *     encoding this many records (0: never), so operators can watch a restore from checkpoint
  * @param flinkConf {@code flink.*} settings with the prefix removed
  */
 public record StreamOptions(String bootstrapServers, String index, String inputTopic, String outputTopic,
     String deadLetterTopic, String groupId, StartingOffsets startingOffsets, int codebookPollMillis,
     int checkpointMillis, int parallelism, int transactionTimeoutMillis, String transactionalIdPrefix,
-    Map<String, String> flinkConf) {
+    int failureDrillAfter, Map<String, String> flinkConf) {
   public static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
   public static final String INDEX = "index";
   public static final String INPUT_TOPIC = "input-topic";
@@ -44,6 +46,7 @@ public record StreamOptions(String bootstrapServers, String index, String inputT
   public static final String PARALLELISM = "parallelism";
   public static final String TRANSACTION_TIMEOUT_MS = "transaction-timeout-ms";
   public static final String TRANSACTIONAL_ID_PREFIX = "transactional-id-prefix";
+  public static final String FAILURE_DRILL_AFTER = "failure-drill-after";
 
   /** Where a job without state starts in the input topic. */
   public enum StartingOffsets { EARLIEST, LATEST, COMMITTED }
@@ -58,7 +61,8 @@ public record StreamOptions(String bootstrapServers, String index, String inputT
       Map.entry(CHECKPOINT_MS, "1000"),
       Map.entry(PARALLELISM, "1"),
       Map.entry(TRANSACTION_TIMEOUT_MS, "600000"),
-      Map.entry(TRANSACTIONAL_ID_PREFIX, "quantpipe-stream"));
+      Map.entry(TRANSACTIONAL_ID_PREFIX, "quantpipe-stream"),
+      Map.entry(FAILURE_DRILL_AFTER, "0"));
   private static final Set<String> REQUIRED = Set.of(BOOTSTRAP_SERVERS, INDEX);
 
   /**
@@ -75,7 +79,8 @@ public record StreamOptions(String bootstrapServers, String index, String inputT
     return new StreamOptions(r.string(BOOTSTRAP_SERVERS), r.string(INDEX), r.string(INPUT_TOPIC),
         r.string(OUTPUT_TOPIC), r.string(DEAD_LETTER_TOPIC), r.string(GROUP_ID),
         r.choice(STARTING_OFFSETS, StartingOffsets.class), r.positive(CODEBOOK_POLL_MS), r.positive(CHECKPOINT_MS),
-        r.positive(PARALLELISM), r.positive(TRANSACTION_TIMEOUT_MS), r.string(TRANSACTIONAL_ID_PREFIX), flinkConf);
+        r.positive(PARALLELISM), r.positive(TRANSACTION_TIMEOUT_MS), r.string(TRANSACTIONAL_ID_PREFIX),
+        r.atLeast(FAILURE_DRILL_AFTER, 0), flinkConf);
   }
 
   /** The options as key/value pairs, for logs. */
@@ -93,6 +98,7 @@ public record StreamOptions(String bootstrapServers, String index, String inputT
     m.put(PARALLELISM, Integer.toString(parallelism));
     m.put(TRANSACTION_TIMEOUT_MS, Integer.toString(transactionTimeoutMillis));
     m.put(TRANSACTIONAL_ID_PREFIX, transactionalIdPrefix);
+    m.put(FAILURE_DRILL_AFTER, Integer.toString(failureDrillAfter));
     return m;
   }
 }

@@ -107,7 +107,7 @@ public final class StreamQuantizerJob implements Callable<Integer> {
         .uid("codebook-watcher").setParallelism(1)
         .broadcast(EncodeFunction.CODEBOOKS);
     SingleOutputStreamOperator<EncodedRecord> encoded = parsed.connect(codebooks)
-        .process(new EncodeFunction()).uid("encode").name("encode").setParallelism(o.parallelism());
+        .process(new EncodeFunction(o.failureDrillAfter())).uid("encode").name("encode").setParallelism(o.parallelism());
     encoded.sinkTo(sink(o, "encoded", new EncodedRecordSerializer(o.outputTopic())))
         .uid("sink-encoded").name("encoded → " + o.outputTopic()).setParallelism(o.parallelism());
     DataStream<DeadLetter> deadLetters = parsed.getSideOutput(ParseFunction.DEAD_LETTERS)

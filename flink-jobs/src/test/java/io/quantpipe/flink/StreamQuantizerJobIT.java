@@ -28,8 +28,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -226,6 +229,58 @@ class StreamQuantizerJobIT {
     assertThat(out.stream().map(EncodedRecord::id).distinct().count()).isEqualTo(out.size());
   }
 
+  @Test
+  void aTaskFailureAndAStopWithSavepointAndRestoreLoseAndDuplicateNothing(@InjectMiniCluster MiniCluster cluster)
+      throws Exception {
+    Path root = tmp.resolve("index");
+    publish(root, 1);
+    kafka.createTopics(2, "in-c", "out-c", "dlq-c");
+    Map<String, String> restarts = Map.of("restart-strategy.type", "fixed-delay",
+        "restart-strategy.fixed-delay.attempts", "3", "restart-strategy.fixed-delay.delay", "200 ms");
+    Map<String, String> drill = new HashMap<>(options(root, "in-c", "out-c", "dlq-c").toMap());
+    drill.put(StreamOptions.FAILURE_DRILL_AFTER, "100"); // encoder subtask 0 throws once, mid-stream
+    Codebooks books;
+    try (var producer = kafka.producer()) {
+      sendRange(producer, "in-c", 0, 400);
+      StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+          org.apache.flink.configuration.Configuration.fromMap(restarts));
+      StreamQuantizerJob.build(env, StreamOptions.fromMap(drill));
+      JobClient first = env.executeAsync("stream-fail-it");
+      assertThat(awaitOutput("out-c", 400)).hasSize(400);
+      var graph = cluster.getExecutionGraph(first.getJobID()).get();
+      int attempts = 0;
+      for (var vertex : graph.getAllVertices().values()) {
+        if (vertex.getName().contains("encode")) {
+          attempts = vertex.getTaskVertices()[0].getCurrentExecutionAttempt().getAttemptNumber();
+        }
+      }
+      assertThat(attempts).as("the encoder's attempt after the drill failure").isGreaterThanOrEqualTo(1);
+      String savepoint = first.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(),
+          SavepointFormatType.CANONICAL).get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+      sendRange(producer, "in-c", 400, 700); // arrives while no job runs
+      Map<String, String> restore = new HashMap<>(restarts);
+      restore.put("execution.state-recovery.path", savepoint);
+      StreamExecutionEnvironment env2 = StreamExecutionEnvironment.getExecutionEnvironment(
+          org.apache.flink.configuration.Configuration.fromMap(restore));
+      StreamQuantizerJob.build(env2, options(root, "in-c", "out-c", "dlq-c"));
+      JobClient second = env2.executeAsync("stream-restored-it");
+      try {
+        List<EncodedRecord> out = awaitOutput("out-c", 700);
+        books = current(root);
+        assertThat(out).hasSize(700);
+        assertThat(out.stream().map(EncodedRecord::id).distinct().count()).isEqualTo(700);
+        for (EncodedRecord e : out) {
+          byte[] expected = new byte[books.codeBytes()];
+          books.encode(base.get((int) e.id()), expected);
+          assertThat(e.code()).isEqualTo(expected);
+        }
+      } finally {
+        second.cancel().get();
+      }
+    }
+  }
+
   private static Codebooks current(Path root) throws Exception {
     return Codebooks.of(CodebookRelease.fetchCurrent(new LocalBlobStore(root)));
   }
@@ -233,8 +288,13 @@ class StreamQuantizerJobIT {
   /** Inserts ids {@code [from, to)}, id i carrying base vector i mod n, to input partition i mod 2. */
   private static void sendRange(org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer, long from,
       long to) throws Exception {
+    sendRange(producer, "in-b", from, to);
+  }
+
+  private static void sendRange(org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer, String topic,
+      long from, long to) throws Exception {
     for (long id = from; id < to; id++) {
-      producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("in-b", (int) (id % 2), null,
+      producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, (int) (id % 2), null,
           insert(id, base.get((int) (id % base.count()))))).get();
     }
   }

@@ -43,6 +43,7 @@ public final class EncodeFunction extends BroadcastProcessFunction<InsertRecord,
   public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("encode-dead-letters",
       TypeInformation.of(DeadLetter.class));
   private static final String CURRENT = "current";
+  private final int failureDrillAfter;
 
   private transient Codebooks codebooks;
   private transient List<InsertRecord> waiting;
@@ -50,6 +51,20 @@ public final class EncodeFunction extends BroadcastProcessFunction<InsertRecord,
   private transient Counter encoded;
   private transient Counter deadLettered;
   private transient Counter swaps;
+  private transient boolean drill;
+
+  /** An encoder without a failure drill. */
+  public EncodeFunction() {
+    this(0);
+  }
+
+  /**
+   * @param failureDrillAfter if positive, the first attempt of subtask 0 throws once after encoding
+   *     this many records: a recovery drill (later attempts run normally)
+   */
+  public EncodeFunction(int failureDrillAfter) {
+    this.failureDrillAfter = failureDrillAfter;
+  }
 
   @Override
   public void open(OpenContext context) {
@@ -58,6 +73,8 @@ public final class EncodeFunction extends BroadcastProcessFunction<InsertRecord,
     deadLettered = metrics.counter("deadLettered");
     swaps = metrics.counter("codebookSwaps");
     metrics.gauge("codebookVersion", () -> codebooks == null ? 0 : codebooks.version());
+    var task = getRuntimeContext().getTaskInfo();
+    drill = failureDrillAfter > 0 && task.getIndexOfThisSubtask() == 0 && task.getAttemptNumber() == 0;
   }
 
   @Override
@@ -103,6 +120,10 @@ public final class EncodeFunction extends BroadcastProcessFunction<InsertRecord,
     byte[] code = new byte[books.codeBytes()];
     int partition = books.encode(r.vector(), code);
     encoded.inc();
+    if (drill && encoded.getCount() > failureDrillAfter) {
+      throw new IllegalStateException("Failure drill: encoder subtask 0 fails once after " + failureDrillAfter
+          + " records (option failure-drill-after)");
+    }
     out.collect(new EncodedRecord(r.id(), false, books.version(), partition, code, ts));
     return null;
   }

@@ -281,6 +281,41 @@ class StreamQuantizerJobIT {
     }
   }
 
+  /**
+   * Parity with the batch pipeline: siftsmall vectors 0-499 streamed with the codebooks the Spark
+   * pipeline published get exactly the partitions and codes its Parquet shards hold (the fixture
+   * {@code data/fixtures/spark-hybrid-pq}, which spark-jobs' PipelineIT keeps in step with the pipeline).
+   */
+  @Test
+  void codesEqualTheSparkPipelinesShards() throws Exception {
+    Path fixture = Path.of("..", "data", "fixtures", "spark-hybrid-pq");
+    Path root = tmp.resolve("spark-index");
+    copyTree(fixture, root);
+    Map<Long, String> spark = new HashMap<>();
+    for (String line : java.nio.file.Files.readAllLines(fixture.resolve("codes.jsonl"))) {
+      var n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+      spark.put(n.get("id").asLong(), n.get("partition").asInt() + "/" + n.get("code").asText());
+    }
+    kafka.createTopics(2, "in-d", "out-d", "dlq-d");
+    try (var producer = kafka.producer()) {
+      sendRange(producer, "in-d", 0, spark.size());
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    StreamQuantizerJob.build(env, options(root, "in-d", "out-d", "dlq-d"));
+    JobClient job = env.executeAsync("stream-parity-it");
+    List<EncodedRecord> out;
+    try {
+      out = awaitOutput("out-d", spark.size());
+    } finally {
+      job.cancel().get();
+    }
+    assertThat(out).hasSize(spark.size());
+    for (EncodedRecord e : out) {
+      assertThat(e.partition() + "/" + java.util.Base64.getEncoder().encodeToString(e.code()))
+          .as("partition/code of id %d: stream vs Spark shards", e.id()).isEqualTo(spark.get(e.id()));
+    }
+  }
+
   private static Codebooks current(Path root) throws Exception {
     return Codebooks.of(CodebookRelease.fetchCurrent(new LocalBlobStore(root)));
   }

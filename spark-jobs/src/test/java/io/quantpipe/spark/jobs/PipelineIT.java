@@ -47,6 +47,8 @@ class PipelineIT extends SparkTestBase {
     assertThat(r.codeBytes()).isEqualTo(16);
     assertThat(r.evaluation().recallAtK()).isGreaterThan(0.9);
     assertThat(r.table()).contains("hybrid-pq").contains("10,000");
+    SparkCodesFixture.checkOrWrite(spark, tmp.resolve("index"),
+        java.nio.file.Path.of(java.net.URI.create(r.versionUri())));
 
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     JsonNode manifest = PublishedIndex.manifest(root, conf);

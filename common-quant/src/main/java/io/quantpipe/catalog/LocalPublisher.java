@@ -2,6 +2,7 @@ package io.quantpipe.catalog;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quantpipe.drift.DriftBaseline;
 import io.quantpipe.format.QuantizerArtifact;
 import io.quantpipe.hnsw.HnswConfig;
 import io.quantpipe.index.IndexManifest;
@@ -26,6 +27,8 @@ import java.util.stream.Stream;
  */
 public final class LocalPublisher {
   private static final Pattern NAME = Pattern.compile("v-(\\d{6,})");
+  /** Vectors the drift baseline's mean reconstruction error is measured on. */
+  private static final int BASELINE_SAMPLE = 10_000;
 
   private LocalPublisher() {}
 
@@ -33,11 +36,14 @@ public final class LocalPublisher {
    * Builds and publishes the next version.
    *
    * @param quantizer the quantizer, or {@code null} for float32
+   * @param heldOut vectors not trained on (queries) to measure the drift baseline's reconstruction
+   *     error on, or {@code null} to measure it on up to 10,000 of {@code vectors} (which flatters
+   *     a quantizer trained on them)
    * @param strategy the strategy name recorded in the manifest
    * @return the new pointer
    */
   public static CatalogPointer publish(Path root, FloatVectors vectors, long[] ids, Similarity similarity,
-      QuantizerArtifact quantizer, String strategy, HnswConfig hnsw, int partitions)
+      QuantizerArtifact quantizer, FloatVectors heldOut, String strategy, HnswConfig hnsw, int partitions)
       throws IOException, InterruptedException {
     int version = nextVersion(root);
     Path dir = root.resolve(CatalogPointer.versionDir(version));
@@ -48,6 +54,12 @@ public final class LocalPublisher {
         .put("codebook_version", version).put("strategy", strategy).put("metric", similarity.cliName())
         .put("dimension", vectors.dim()).put("published_by", LocalPublisher.class.getSimpleName());
     m.putObject("counts").put("indexed", vectors.count());
+    FloatVectors sample = heldOut != null ? heldOut : vectors.slice(0, Math.min(vectors.count(), BASELINE_SAMPLE));
+    if (quantizer != null) {
+      m.putObject(Codebooks.DRIFT_BASELINE).put("mean_relative_error",
+          DriftBaseline.meanRelativeError(quantizer.quantizer(), sample)).put("sample", sample.count())
+          .put("measured_on", heldOut != null ? "held-out vectors" : "indexed vectors");
+    }
     ObjectNode files = m.putObject("files").put("index", "index/" + IndexManifest.FILE)
         .put("index_crc32c", CodebookRelease.crc32c(indexJson));
     if (quantizer != null) {

@@ -96,6 +96,20 @@ public final class OptionReader {
     return v;
   }
 
+  /** A finite number strictly greater than {@code min}. */
+  public double doubleAbove(String key, double min) {
+    double v;
+    try {
+      v = Double.parseDouble(string(key));
+    } catch (NumberFormatException e) {
+      throw bad(key, "a number > " + min);
+    }
+    if (!(v > min) || !Double.isFinite(v)) {
+      throw bad(key, "a number > " + min);
+    }
+    return v;
+  }
+
   public boolean bool(String key) {
     String v = string(key).toLowerCase(Locale.ROOT);
     if (v.equals("true") || v.equals("false")) {

@@ -37,8 +37,8 @@ class CodebookReleaseTest {
   }
 
   private CatalogPointer publish() throws Exception {
-    return LocalPublisher.publish(root, base, LongStream.range(0, N).toArray(), Similarity.EUCLIDEAN, artifact, "pq",
-        new HnswConfig(8, 32, 1), 4);
+    return LocalPublisher.publish(root, base, LongStream.range(0, N).toArray(), Similarity.EUCLIDEAN, artifact,
+        null, "pq", new HnswConfig(8, 32, 1), 4);
   }
 
   @Test
@@ -58,7 +58,8 @@ class CodebookReleaseTest {
     Codebooks books = Codebooks.of(release);
     assertThat(books.dimension()).isEqualTo(128);
     assertThat(books.codeBytes()).isEqualTo(16);
-    assertThat(java.util.Arrays.stream(books.trainedOccupancy()).sum()).isEqualTo(N);
+    assertThat(java.util.Arrays.stream(books.baseline().occupancy()).sum()).isEqualTo(N);
+    assertThat(books.baseline().meanRelativeError()).isBetween(0.001, 0.5);
     Path index = root.resolve(CatalogPointer.versionDir(2)).resolve("index");
     FloatVectors centroids = io.quantpipe.vector.FvecsReader.readFvecs(index.resolve("centroids.fvecs"));
     CoarseQuantizer served = new CoarseQuantizer(centroids.data(), centroids.count(), 128, Similarity.EUCLIDEAN);

@@ -1,6 +1,7 @@
 package io.quantpipe.flink;
 
 import io.quantpipe.config.OptionReader;
+import io.quantpipe.drift.DriftThresholds;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -28,12 +29,19 @@ import java.util.Set;
  * @param transactionalIdPrefix prefix of the sinks' transactional ids: unique per job, stable across restarts
  * @param failureDrillAfter a recovery drill: the first attempt of encoder subtask 0 throws once after
  *     encoding this many records (0: never), so operators can watch a restore from checkpoint
+ * @param driftTopic drift events (JSON {@code DriftReport}s), for the retrain DAG
+ * @param driftWindow vectors per drift window, per encoder subtask
+ * @param driftErrorRatio a window drifts when its mean relative reconstruction error exceeds the
+ *     version's training-time figure by this factor
+ * @param driftOccupancyPsi a window drifts when its coarse-partition occupancy's population stability
+ *     index against the batch build exceeds this (0.25: a major shift by the usual reading)
  * @param flinkConf {@code flink.*} settings with the prefix removed
  */
 public record StreamOptions(String bootstrapServers, String index, String inputTopic, String outputTopic,
     String deadLetterTopic, String groupId, StartingOffsets startingOffsets, int codebookPollMillis,
     int checkpointMillis, int parallelism, int transactionTimeoutMillis, String transactionalIdPrefix,
-    int failureDrillAfter, Map<String, String> flinkConf) {
+    int failureDrillAfter, String driftTopic, int driftWindow, double driftErrorRatio, double driftOccupancyPsi,
+    Map<String, String> flinkConf) {
   public static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
   public static final String INDEX = "index";
   public static final String INPUT_TOPIC = "input-topic";
@@ -47,6 +55,10 @@ public record StreamOptions(String bootstrapServers, String index, String inputT
   public static final String TRANSACTION_TIMEOUT_MS = "transaction-timeout-ms";
   public static final String TRANSACTIONAL_ID_PREFIX = "transactional-id-prefix";
   public static final String FAILURE_DRILL_AFTER = "failure-drill-after";
+  public static final String DRIFT_TOPIC = "drift-topic";
+  public static final String DRIFT_WINDOW = "drift-window";
+  public static final String DRIFT_ERROR_RATIO = "drift-error-ratio";
+  public static final String DRIFT_OCCUPANCY_PSI = "drift-occupancy-psi";
 
   /** Where a job without state starts in the input topic. */
   public enum StartingOffsets { EARLIEST, LATEST, COMMITTED }
@@ -62,7 +74,11 @@ public record StreamOptions(String bootstrapServers, String index, String inputT
       Map.entry(PARALLELISM, "1"),
       Map.entry(TRANSACTION_TIMEOUT_MS, "600000"),
       Map.entry(TRANSACTIONAL_ID_PREFIX, "quantpipe-stream"),
-      Map.entry(FAILURE_DRILL_AFTER, "0"));
+      Map.entry(FAILURE_DRILL_AFTER, "0"),
+      Map.entry(DRIFT_TOPIC, "quantpipe.drift"),
+      Map.entry(DRIFT_WINDOW, "10000"),
+      Map.entry(DRIFT_ERROR_RATIO, "1.5"),
+      Map.entry(DRIFT_OCCUPANCY_PSI, "0.25"));
   private static final Set<String> REQUIRED = Set.of(BOOTSTRAP_SERVERS, INDEX);
 
   /**
@@ -80,7 +96,13 @@ public record StreamOptions(String bootstrapServers, String index, String inputT
         r.string(OUTPUT_TOPIC), r.string(DEAD_LETTER_TOPIC), r.string(GROUP_ID),
         r.choice(STARTING_OFFSETS, StartingOffsets.class), r.positive(CODEBOOK_POLL_MS), r.positive(CHECKPOINT_MS),
         r.positive(PARALLELISM), r.positive(TRANSACTION_TIMEOUT_MS), r.string(TRANSACTIONAL_ID_PREFIX),
-        r.atLeast(FAILURE_DRILL_AFTER, 0), flinkConf);
+        r.atLeast(FAILURE_DRILL_AFTER, 0), r.string(DRIFT_TOPIC), r.positive(DRIFT_WINDOW),
+        r.doubleAbove(DRIFT_ERROR_RATIO, 1), r.doubleAbove(DRIFT_OCCUPANCY_PSI, 0), flinkConf);
+  }
+
+  /** The drift thresholds: a window is judged once it is full. */
+  public DriftThresholds driftThresholds() {
+    return new DriftThresholds(driftErrorRatio, driftOccupancyPsi, driftWindow);
   }
 
   /** The options as key/value pairs, for logs. */
@@ -99,6 +121,10 @@ public record StreamOptions(String bootstrapServers, String index, String inputT
     m.put(TRANSACTION_TIMEOUT_MS, Integer.toString(transactionTimeoutMillis));
     m.put(TRANSACTIONAL_ID_PREFIX, transactionalIdPrefix);
     m.put(FAILURE_DRILL_AFTER, Integer.toString(failureDrillAfter));
+    m.put(DRIFT_TOPIC, driftTopic);
+    m.put(DRIFT_WINDOW, Integer.toString(driftWindow));
+    m.put(DRIFT_ERROR_RATIO, Double.toString(driftErrorRatio));
+    m.put(DRIFT_OCCUPANCY_PSI, Double.toString(driftOccupancyPsi));
     return m;
   }
 }

@@ -6,6 +6,7 @@ import io.quantpipe.flink.codebook.CodebookWatcherSource;
 import io.quantpipe.flink.codebook.EncodeFunction;
 import io.quantpipe.flink.record.DeadLetter;
 import io.quantpipe.flink.record.DeadLetterSerializer;
+import io.quantpipe.flink.record.DriftReportSerializer;
 import io.quantpipe.flink.record.EncodedRecord;
 import io.quantpipe.flink.record.EncodedRecordSerializer;
 import io.quantpipe.flink.record.InsertRecord;
@@ -44,7 +45,7 @@ import picocli.CommandLine.Option;
  * <pre>
  * kafka(input) → parse ─┬─────────────────────────────→ encode ──→ kafka(output, exactly once)
  *                       │  codebook watcher ─broadcast─┘   │
- *                       └─ malformed ──────────┬─ wrong dimension
+ *                       └─ malformed ──────────┬─ wrong dimension   └─ drifted windows → kafka(drift)
  *                                              └──────────────────→ kafka(dead letters, exactly once)
  * </pre>
  * Operators carry stable uids, so savepoints survive changes to the job.
@@ -107,13 +108,17 @@ public final class StreamQuantizerJob implements Callable<Integer> {
         .uid("codebook-watcher").setParallelism(1)
         .broadcast(EncodeFunction.CODEBOOKS);
     SingleOutputStreamOperator<EncodedRecord> encoded = parsed.connect(codebooks)
-        .process(new EncodeFunction(o.failureDrillAfter())).uid("encode").name("encode").setParallelism(o.parallelism());
+        .process(new EncodeFunction(o.driftThresholds(), o.failureDrillAfter())).uid("encode").name("encode")
+        .setParallelism(o.parallelism());
     encoded.sinkTo(sink(o, "encoded", new EncodedRecordSerializer(o.outputTopic())))
         .uid("sink-encoded").name("encoded → " + o.outputTopic()).setParallelism(o.parallelism());
     DataStream<DeadLetter> deadLetters = parsed.getSideOutput(ParseFunction.DEAD_LETTERS)
         .union(encoded.getSideOutput(EncodeFunction.DEAD_LETTERS));
     deadLetters.sinkTo(sink(o, "dead-letters", new DeadLetterSerializer(o.deadLetterTopic())))
         .uid("sink-dead-letters").name("dead letters → " + o.deadLetterTopic()).setParallelism(o.parallelism());
+    encoded.getSideOutput(EncodeFunction.DRIFT)
+        .sinkTo(sink(o, "drift", new DriftReportSerializer(o.driftTopic())))
+        .uid("sink-drift").name("drift → " + o.driftTopic()).setParallelism(1);
   }
 
   private static <T> KafkaSink<T> sink(StreamOptions o, String name, KafkaRecordSerializationSchema<T> serializer) {

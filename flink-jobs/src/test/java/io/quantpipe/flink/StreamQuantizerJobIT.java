@@ -70,7 +70,7 @@ class StreamQuantizerJobIT {
   static void publish(Path root, long seed) throws Exception {
     ProductQuantizer pq = PqTrainer.train(base, Similarity.EUCLIDEAN, new PqParams(16, 4, seed), 1, 1);
     LocalPublisher.publish(root, base, LongStream.range(0, base.count()).toArray(), Similarity.EUCLIDEAN,
-        QuantizerCodec.read(QuantizerCodec.toBytes(pq, "{}"), "test"), "pq", new HnswConfig(8, 32, seed), 4);
+        QuantizerCodec.read(QuantizerCodec.toBytes(pq, "{}"), "test"), null, "pq", new HnswConfig(8, 32, seed), 4);
   }
 
   static byte[] insert(long id, float[] v) {
@@ -313,6 +313,58 @@ class StreamQuantizerJobIT {
     for (EncodedRecord e : out) {
       assertThat(e.partition() + "/" + java.util.Base64.getEncoder().encodeToString(e.code()))
           .as("partition/code of id %d: stream vs Spark shards", e.id()).isEqualTo(spark.get(e.id()));
+    }
+  }
+
+  /**
+   * Drift: codebooks trained on siftsmall rows 0-1999 with the baseline error measured on held-out
+   * rows 2000-2999; rows 3000-3599 stream in as they are (no event), then the same rows with their
+   * dimensions reversed, another distribution: each encoder subtask's window drifts, on both error
+   * and occupancy, and the event reaches the drift topic.
+   */
+  @Test
+  void aChangedDistributionRaisesADriftEventPerWindow() throws Exception {
+    FloatVectors more = FvecsReader.readFvecs(SIFTSMALL.resolve("base.fvecs"), 4000);
+    Path root = tmp.resolve("index");
+    ProductQuantizer pq = PqTrainer.train(base, Similarity.EUCLIDEAN, new PqParams(16, 4, 1), 1, 1);
+    LocalPublisher.publish(root, base, LongStream.range(0, base.count()).toArray(), Similarity.EUCLIDEAN,
+        QuantizerCodec.read(QuantizerCodec.toBytes(pq, "{}"), "test"), more.slice(2000, 3000), "pq",
+        new HnswConfig(8, 32, 1), 4);
+    kafka.createTopics(2, "in-e", "out-e", "dlq-e", "drift-e");
+    Map<String, String> m = new HashMap<>(options(root, "in-e", "out-e", "dlq-e").toMap());
+    m.put(StreamOptions.DRIFT_TOPIC, "drift-e");
+    m.put(StreamOptions.DRIFT_WINDOW, "300");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    StreamQuantizerJob.build(env, StreamOptions.fromMap(m));
+    JobClient job = env.executeAsync("stream-drift-it");
+    List<ConsumerRecord<byte[], byte[]>> events;
+    try (var producer = kafka.producer()) {
+      for (int id = 0; id < 1200; id++) {
+        float[] v = more.get(3000 + id % 600);
+        if (id >= 600) {
+          float[] reversed = new float[v.length];
+          for (int j = 0; j < v.length; j++) {
+            reversed[j] = v[v.length - 1 - j];
+          }
+          v = reversed;
+        }
+        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("in-e", id % 2, null, insert(id, v)));
+      }
+      producer.flush();
+      assertThat(awaitOutput("out-e", 1200)).hasSize(1200);
+      events = kafka.readCommitted("drift-e", 2, Duration.ofSeconds(30));
+    } finally {
+      job.cancel().get();
+    }
+    assertThat(events).hasSize(2); // one per subtask: its second window; the first windows did not drift
+    for (ConsumerRecord<byte[], byte[]> e : events) {
+      var n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(e.value());
+      assertThat(n.get("event").asText()).isEqualTo("quantization_drift");
+      assertThat(n.get("codebook_version").asInt()).isEqualTo(1);
+      assertThat(n.get("count").asLong()).isEqualTo(300);
+      assertThat(n.get("drifted").asBoolean()).isTrue();
+      assertThat(n.get("error_ratio").asDouble()).isGreaterThan(1.5);
+      assertThat(n.get("reason").asText()).contains("error ratio");
     }
   }
 

@@ -2,6 +2,10 @@ package io.quantpipe.flink.codebook;
 
 import io.quantpipe.catalog.CodebookRelease;
 import io.quantpipe.catalog.Codebooks;
+import io.quantpipe.drift.DriftBaseline;
+import io.quantpipe.drift.DriftReport;
+import io.quantpipe.drift.DriftThresholds;
+import io.quantpipe.drift.DriftWindow;
 import io.quantpipe.flink.record.DeadLetter;
 import io.quantpipe.flink.record.EncodedRecord;
 import io.quantpipe.flink.record.InsertRecord;
@@ -31,19 +35,30 @@ import org.apache.flink.util.OutputTag;
  * <p>An insert whose vector has the wrong dimension for the current codebooks goes to the
  * {@link #DEAD_LETTERS} side output with the reason. Deletes pass through with the current version,
  * partition -1 and an empty code. Encoding is {@link Codebooks#encode}, the batch pipeline's, so the
- * codes equal the Spark job's bit for bit. Metrics: {@code encoded}, {@code deadLettered},
- * {@code codebookSwaps}, and the gauge {@code codebookVersion}.
+ * codes equal the Spark job's bit for bit.
+ *
+ * <p>Drift: each subtask adds every encoded vector's relative reconstruction error and coarse
+ * partition to a window of {@code driftWindow} vectors; a full window is judged against the
+ * version's training-time {@link io.quantpipe.drift.DriftBaseline} and, when it passes a threshold,
+ * emitted on {@link #DRIFT}. A codebook swap starts a new window. Windows are not checkpointed: a
+ * restore starts an empty one.
+ *
+ * <p>Metrics: {@code encoded}, {@code deadLettered}, {@code codebookSwaps}, {@code driftEvents}, and
+ * the gauges {@code codebookVersion}, {@code driftErrorRatio}, {@code driftOccupancyPsi} (last window).
  */
 public final class EncodeFunction extends BroadcastProcessFunction<InsertRecord, CodebookRelease, EncodedRecord>
     implements CheckpointedFunction {
   /** Broadcast state: the current release under {@link #CURRENT}. */
   public static final MapStateDescriptor<String, CodebookRelease> CODEBOOKS =
       new MapStateDescriptor<>("codebooks", Types.STRING, TypeInformation.of(CodebookRelease.class));
+  /** Windows that drifted from their version's baseline. */
+  public static final OutputTag<DriftReport> DRIFT = new OutputTag<>("drift", TypeInformation.of(DriftReport.class));
   /** Records the encoder could not use, with why. */
   public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("encode-dead-letters",
       TypeInformation.of(DeadLetter.class));
   private static final String CURRENT = "current";
   private final int failureDrillAfter;
+  private final DriftThresholds drift;
 
   private transient Codebooks codebooks;
   private transient List<InsertRecord> waiting;
@@ -51,18 +66,18 @@ public final class EncodeFunction extends BroadcastProcessFunction<InsertRecord,
   private transient Counter encoded;
   private transient Counter deadLettered;
   private transient Counter swaps;
+  private transient Counter driftEvents;
   private transient boolean drill;
-
-  /** An encoder without a failure drill. */
-  public EncodeFunction() {
-    this(0);
-  }
+  private transient DriftWindow window;
+  private transient DriftReport lastReport;
 
   /**
+   * @param drift the drift thresholds; {@code minCount} is the window size
    * @param failureDrillAfter if positive, the first attempt of subtask 0 throws once after encoding
    *     this many records: a recovery drill (later attempts run normally)
    */
-  public EncodeFunction(int failureDrillAfter) {
+  public EncodeFunction(DriftThresholds drift, int failureDrillAfter) {
+    this.drift = drift;
     this.failureDrillAfter = failureDrillAfter;
   }
 
@@ -72,7 +87,10 @@ public final class EncodeFunction extends BroadcastProcessFunction<InsertRecord,
     encoded = metrics.counter("encoded");
     deadLettered = metrics.counter("deadLettered");
     swaps = metrics.counter("codebookSwaps");
+    driftEvents = metrics.counter("driftEvents");
     metrics.gauge("codebookVersion", () -> codebooks == null ? 0 : codebooks.version());
+    metrics.gauge("driftErrorRatio", () -> lastReport == null ? Double.NaN : lastReport.errorRatio());
+    metrics.gauge("driftOccupancyPsi", () -> lastReport == null ? Double.NaN : lastReport.occupancyPsi());
     var task = getRuntimeContext().getTaskInfo();
     drill = failureDrillAfter > 0 && task.getIndexOfThisSubtask() == 0 && task.getAttemptNumber() == 0;
   }
@@ -84,10 +102,24 @@ public final class EncodeFunction extends BroadcastProcessFunction<InsertRecord,
       waiting.add(r);
       return;
     }
-    DeadLetter rejected = encode(r, decoded(current), out);
+    Codebooks books = decoded(current);
+    DeadLetter rejected = encode(r, books, out);
     if (rejected != null) {
       ctx.output(DEAD_LETTERS, rejected);
+    } else if (window.count() >= drift.minCount()) {
+      judgeWindow(books).ifPresent(report -> ctx.output(DRIFT, report));
     }
+  }
+
+  /** Judges the full window and starts a new one; the report if it drifted. */
+  private java.util.Optional<DriftReport> judgeWindow(Codebooks books) {
+    lastReport = window.report(books.version(), books.baseline(), drift);
+    window = new DriftWindow(books.coarse().count());
+    if (!lastReport.drifted()) {
+      return java.util.Optional.empty();
+    }
+    driftEvents.inc();
+    return java.util.Optional.of(lastReport);
   }
 
   @Override
@@ -100,6 +132,8 @@ public final class EncodeFunction extends BroadcastProcessFunction<InsertRecord,
       DeadLetter rejected = encode(r, next, out);
       if (rejected != null) {
         ctx.output(DEAD_LETTERS, rejected);
+      } else if (window.count() >= drift.minCount()) {
+        judgeWindow(next).ifPresent(report -> ctx.output(DRIFT, report));
       }
     }
     waiting.clear();
@@ -119,6 +153,7 @@ public final class EncodeFunction extends BroadcastProcessFunction<InsertRecord,
     }
     byte[] code = new byte[books.codeBytes()];
     int partition = books.encode(r.vector(), code);
+    window.add(partition, DriftBaseline.relativeError(books.quantizer(), r.vector(), code));
     encoded.inc();
     if (drill && encoded.getCount() > failureDrillAfter) {
       throw new IllegalStateException("Failure drill: encoder subtask 0 fails once after " + failureDrillAfter
@@ -132,6 +167,7 @@ public final class EncodeFunction extends BroadcastProcessFunction<InsertRecord,
   private Codebooks decoded(CodebookRelease release) throws java.io.IOException {
     if (codebooks == null || codebooks.version() != release.version()) {
       codebooks = Codebooks.of(release);
+      window = new DriftWindow(codebooks.coarse().count()); // a new version: a new baseline, a new window
     }
     return codebooks;
   }

@@ -99,7 +99,7 @@ public final class Pipeline {
       t = lap(seconds, "evaluate", t);
 
       PipelineResult result = PipelineResult.of(version, dir, o, imported, trained, encoded, built, eval,
-          source, queries.count(), seconds, IndexStore.crc32c(indexJson.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+          source, queries, seconds, IndexStore.crc32c(indexJson.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
       catalog.publish(version, result.manifestJson());
       catalog.applyRetention(o.retainVersions());
       lap(seconds, "publish", t);

@@ -3,8 +3,11 @@ package io.quantpipe.spark.jobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quantpipe.catalog.Codebooks;
+import io.quantpipe.drift.DriftBaseline;
 import io.quantpipe.spark.io.InputSource;
 import io.quantpipe.spark.options.PipelineOptions;
+import io.quantpipe.vector.FloatVectors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -18,25 +21,31 @@ import java.util.Map;
  * @param codeBytes bytes per code
  * @param modelBytes the quantizer artifact's size (codebooks, ranges, rotation)
  * @param graphBytes all partition files' size (graph, ids and codes)
+ * @param baselineError the quantizer's mean relative reconstruction error on the held-out queries
+ *     (the drift baseline streaming compares against), {@code NaN} for float32
  */
 public record PipelineResult(int version, String versionUri, PipelineOptions options, int dim,
     ImportJob.Result imported, long indexed, int codeBytes, long modelBytes, long quantizerCrc, long graphBytes,
     List<HnswJob.Built> partitions, EvaluateJob.Result evaluation, String queriesSource, long indexJsonCrc,
-    Map<String, Double> stageSeconds, String fingerprint) {
+    Map<String, Double> stageSeconds, String fingerprint, double baselineError) {
 
   public static final String FORMAT = io.quantpipe.catalog.CatalogPointer.MANIFEST_FORMAT;
   public static final int FORMAT_VERSION = 1;
 
   static PipelineResult of(int version, String dir, PipelineOptions o, ImportJob.Result imported,
       TrainJob.Result trained, EncodeJob.Result encoded, List<HnswJob.Built> built, EvaluateJob.Result eval,
-      InputSource source, int queries, Map<String, Double> seconds, long indexJsonCrc) {
+      InputSource source, FloatVectors queries, Map<String, Double> seconds, long indexJsonCrc) {
     long graphBytes = built.stream().mapToLong(HnswJob.Built::graphBytes).sum();
     long indexed = built.stream().mapToLong(HnswJob.Built::nodes).sum();
-    String querySource = source.queries() != null ? source.queries() : "held out of the corpus (" + queries + " rows)";
+    String querySource = source.queries() != null ? source.queries()
+        : "held out of the corpus (" + queries.count() + " rows)";
+    // Not the training rows: a quantizer fits those better than the vectors that stream in later.
+    double baselineError = DriftBaseline.meanRelativeError(
+        trained.artifact() == null ? null : trained.artifact().quantizer(), queries);
     return new PipelineResult(version, dir, o, imported.dim(), imported, indexed, encoded.codeBytes(),
         trained.artifactBytes() == null ? 0 : trained.artifactBytes().length,
         trained.artifact() == null ? 0 : trained.artifact().crc32c(), graphBytes, built, eval, querySource,
-        indexJsonCrc, seconds, trained.statistics().fingerprint().hashHex());
+        indexJsonCrc, seconds, trained.statistics().fingerprint().hashHex(), baselineError);
   }
 
   /** Bytes per vector held in memory to search: the code plus the model spread over the corpus. */
@@ -66,6 +75,10 @@ public record PipelineResult(int version, String versionUri, PipelineOptions opt
     ObjectNode reasons = counts.putObject("rejected_by_reason");
     imported.rejectedByReason().forEach(reasons::put);
     root.put("data_fingerprint", fingerprint);
+    if (Double.isFinite(baselineError)) {
+      root.putObject(Codebooks.DRIFT_BASELINE).put("mean_relative_error", baselineError)
+          .put("sample", evaluation.queries()).put("measured_on", "held-out queries");
+    }
     ObjectNode size = root.putObject("size");
     size.put("code_bytes", codeBytes).put("model_bytes", modelBytes).put("bytes_per_vector", bytesPerVector())
         .put("memory_bytes", memoryBytes()).put("float32_bytes", 4L * dim * indexed)

@@ -7,6 +7,7 @@ import io.quantpipe.catalog.CodebookRelease;
 import io.quantpipe.catalog.Codebooks;
 import io.quantpipe.catalog.LocalBlobStore;
 import io.quantpipe.catalog.LocalPublisher;
+import io.quantpipe.flink.demo.LocalKafka;
 import io.quantpipe.flink.record.DeadLetterSerializer;
 import io.quantpipe.flink.record.EncodedRecord;
 import io.quantpipe.flink.record.EncodedRecordJson;
@@ -50,7 +51,7 @@ class StreamQuantizerJobIT {
   static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
       .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
   static final Path SIFTSMALL = Path.of("..", "data", "siftsmall");
-  static KafkaBroker kafka;
+  static LocalKafka kafka;
   static FloatVectors base;
 
   @TempDir
@@ -58,7 +59,7 @@ class StreamQuantizerJobIT {
 
   @BeforeAll
   static void start() throws Exception {
-    kafka = new KafkaBroker();
+    kafka = new LocalKafka();
     base = FvecsReader.readFvecs(SIFTSMALL.resolve("base.fvecs"), 2000);
   }
 

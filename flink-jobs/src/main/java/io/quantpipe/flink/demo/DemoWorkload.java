@@ -8,7 +8,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The stream demo's input: {@code records} inserts with ids 0..records-1, insert i carrying base
- * vector i mod n as JSON (floats in their shortest round-trip text), at a fixed rate or as fast as
+ * vector i mod n as JSON (floats in their shortest round-trip text, or base64 float32), at a fixed rate or as fast as
  * the producer goes, plus one malformed record of a rotating kind after every
  * {@value #MALFORMED_EVERY} inserts. Calls a hook once, when insert {@code swapAt} is about to be
  * sent. Single-threaded.
@@ -26,15 +26,18 @@ public final class DemoWorkload {
   private final FloatVectors base;
   private final long records;
   private final double rate;
+  private final boolean base64;
   private final AtomicLong malformedSent = new AtomicLong();
 
   /**
    * @param rate records per second, or 0 for as fast as possible
+   * @param base64 send vectors as {@code vector_b64} (float32 little-endian, base64) instead of decimal text
    */
-  public DemoWorkload(FloatVectors base, long records, double rate) {
+  public DemoWorkload(FloatVectors base, long records, double rate, boolean base64) {
     this.base = base;
     this.records = records;
     this.rate = rate;
+    this.base64 = base64;
   }
 
   /** Malformed records sent so far. */
@@ -45,6 +48,14 @@ public final class DemoWorkload {
   /** The insert record of {@code id}, as produced. */
   public byte[] insert(long id) {
     float[] v = base.get((int) (id % base.count()));
+    if (base64) {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      for (float x : v) {
+        b.putFloat(x);
+      }
+      return ("{\"id\":" + id + ",\"vector_b64\":\"" + java.util.Base64.getEncoder().encodeToString(b.array()) + "\"}")
+          .getBytes(StandardCharsets.UTF_8);
+    }
     StringBuilder json = new StringBuilder(16 + v.length * 12).append("{\"id\":").append(id).append(",\"vector\":[");
     for (int i = 0; i < v.length; i++) {
       json.append(i == 0 ? "" : ",").append(v[i]);

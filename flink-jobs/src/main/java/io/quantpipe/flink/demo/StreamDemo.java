@@ -68,8 +68,12 @@ public final class StreamDemo implements Callable<Integer> {
   @Option(names = "--rate", defaultValue = "0", description = "Inserts per second; 0: as fast as possible.")
   double rate;
 
-  @Option(names = "--swap-at", defaultValue = "-1", description = "Publish a new version before this insert; -1: records/2.")
+  @Option(names = "--swap-at", defaultValue = "-1",
+      description = "Publish a new version before this insert; -1: records/2.")
   long swapAt;
+
+  @Option(names = "--base64", description = "Send vectors as vector_b64 (float32 LE, base64), not decimal text.")
+  boolean base64;
 
   @Option(names = "--no-swap", description = "Do not publish a version mid-stream.")
   boolean noSwap;
@@ -117,13 +121,14 @@ public final class StreamDemo implements Callable<Integer> {
       settings.put(StreamOptions.CHECKPOINT_MS, Integer.toString(checkpointMs));
       settings.put(StreamOptions.CODEBOOK_POLL_MS, "200");
       settings.put(StreamOptions.PARALLELISM, Integer.toString(parallelism));
-      settings.put(StreamOptions.FAILURE_DRILL_AFTER, noFailure ? "0" : Long.toString(Math.max(1, records / 3 / parallelism)));
+      settings.put(StreamOptions.FAILURE_DRILL_AFTER,
+          noFailure ? "0" : Long.toString(Math.max(1, records / 3 / parallelism)));
       StreamOptions options = StreamOptions.fromMap(settings);
       Configuration conf = Configuration.fromMap(Map.of("restart-strategy.type", "fixed-delay",
           "restart-strategy.fixed-delay.attempts", "3", "restart-strategy.fixed-delay.delay", "500 ms"));
       StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
       StreamQuantizerJob.build(env, options);
-      DemoWorkload workload = new DemoWorkload(base, records, rate);
+      DemoWorkload workload = new DemoWorkload(base, records, rate, base64);
       Runnable swapHook = () -> {
         try {
           Codebooks next = Codebooks.of(CodebookRelease.fetch(new LocalBlobStore(index), publish(base, similarity,
@@ -152,7 +157,8 @@ public final class StreamDemo implements Callable<Integer> {
         }
       }
       List<LocalKafka.Received> output = reading.get();
-      int deadLettered = kafka.readCommitted("dead-letters", (int) workload.malformedSent(), Duration.ofSeconds(30)).size();
+      int deadLettered = kafka.readCommitted("dead-letters", (int) workload.malformedSent(), Duration.ofSeconds(30))
+          .size();
       job.cancel().get();
       ObjectNode figures = report(base, versions, output, workload.malformedSent(), deadLettered, started);
       profile(figures, workload, first);
@@ -168,8 +174,8 @@ public final class StreamDemo implements Callable<Integer> {
     FloatVectors sample = base.slice(0, Math.min(base.count(), 20_000));
     var quantizer = StrategyTrainer.train(Strategy.parse(strategy), sample, similarity,
         new TrainingOptions(seed, 0, 10, 20_000, 10_000, true, 2));
-    FloatVectors queries = Files.exists(data.resolve("query.fvecs")) ? FvecsReader.readFvecs(data.resolve("query.fvecs"))
-        : null;
+    Path queryFile = data.resolve("query.fvecs");
+    FloatVectors queries = Files.exists(queryFile) ? FvecsReader.readFvecs(queryFile) : null;
     return LocalPublisher.publish(index, base, LongStream.range(0, base.count()).toArray(), similarity,
         QuantizerCodec.read(QuantizerCodec.toBytes(quantizer, "{\"seed\":" + seed + "}"), "demo"), queries, strategy,
         new HnswConfig(16, 100, seed), Math.max(1, base.count() / 5000));

@@ -13,7 +13,8 @@ class InsertParserTest {
 
   @Test
   void insertsAndDeletesParse() throws Exception {
-    InsertRecord r = InsertParser.parse(raw("{\"id\": 42, \"vector\": [0.1, -2, 3.5e-3], \"payload\": {\"t\": \"x\"}}"));
+    InsertRecord r = InsertParser.parse(
+        raw("{\"id\": 42, \"vector\": [0.1, -2, 3.5e-3], \"payload\": {\"t\": \"x\"}}"));
     assertThat(r.id()).isEqualTo(42);
     assertThat(r.delete()).isFalse();
     assertThat(r.vector()).containsExactly(0.1f, -2f, 3.5e-3f);
@@ -34,6 +35,28 @@ class InsertParserTest {
     for (int i = 0; i < values.length; i++) {
       assertThat(Float.floatToRawIntBits(parsed[i])).isEqualTo(Float.floatToRawIntBits(values[i]));
     }
+  }
+
+  @Test
+  void base64VectorsAreTheSameFloatsExactly() throws Exception {
+    float[] values = {0.1f, -2.5e-7f, 3.4028235e38f, Float.MIN_VALUE, -0.0f};
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (float v : values) {
+      b.putFloat(v);
+    }
+    String b64 = java.util.Base64.getEncoder().encodeToString(b.array());
+    float[] parsed = InsertParser.parse(raw("{\"id\": 3, \"vector_b64\": \"" + b64 + "\"}")).vector();
+    for (int i = 0; i < values.length; i++) {
+      assertThat(Float.floatToRawIntBits(parsed[i])).isEqualTo(Float.floatToRawIntBits(values[i]));
+    }
+    java.nio.ByteBuffer nan = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .putFloat(1f).putFloat(Float.NaN);
+    assertReason("{\"id\": 1, \"vector_b64\": \"" + java.util.Base64.getEncoder().encodeToString(nan.array()) + "\"}",
+        "vector_b64[1] is NaN");
+    assertReason("{\"id\": 1, \"vector_b64\": \"AAAA\"}", "vector_b64 holds 3 bytes");
+    assertReason("{\"id\": 1, \"vector_b64\": \"%%%%\"}", "vector_b64 is not valid base64");
+    assertReason("{\"id\": 1, \"vector_b64\": 7}", "vector_b64 must be a base64 string");
+    assertReason("{\"id\": 1, \"vector\": [1], \"vector_b64\": \"AACAPw==\"}", "vector given twice");
   }
 
   @Test

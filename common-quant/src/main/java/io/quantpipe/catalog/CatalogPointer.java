@@ -42,6 +42,20 @@ public record CatalogPointer(int version, long manifestCrc) {
   }
 
   /**
+   * Checks that {@code manifest} is the manifest this pointer names.
+   *
+   * @param resource names the manifest in the error
+   * @throws CorruptArtifactException when its CRC32C differs from {@link #manifestCrc}
+   */
+  public void checkManifest(byte[] manifest, String resource) throws CorruptArtifactException {
+    long crc = CodebookRelease.crc32c(manifest);
+    if (crc != manifestCrc) {
+      throw new CorruptArtifactException(resource, String.format(
+          "checksum mismatch: CRC32C 0x%08X, the version pointer names 0x%08X", crc, manifestCrc));
+    }
+  }
+
+  /**
    * Parses the pointer's bytes.
    *
    * @throws CorruptArtifactException when they are not a pointer ({@code resource} names the file)

@@ -43,7 +43,7 @@ public record CodebookRelease(int version, long manifestCrc, byte[] manifest, by
   public static CodebookRelease fetch(BlobStore store, CatalogPointer pointer) throws IOException {
     String dir = CatalogPointer.versionDir(pointer.version());
     byte[] manifest = required(store, pointer.manifestPath());
-    check(store, pointer.manifestPath(), manifest, pointer.manifestCrc(), "the version pointer");
+    pointer.checkManifest(manifest, store.describe(pointer.manifestPath()));
     JsonNode files;
     try {
       files = new ObjectMapper().readTree(manifest).required("files");

@@ -11,6 +11,7 @@ import io.quantpipe.flink.record.EncodedRecord;
 import io.quantpipe.flink.record.InsertRecord;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -102,24 +103,7 @@ public final class EncodeFunction extends BroadcastProcessFunction<InsertRecord,
       waiting.add(r);
       return;
     }
-    Codebooks books = decoded(current);
-    DeadLetter rejected = encode(r, books, out);
-    if (rejected != null) {
-      ctx.output(DEAD_LETTERS, rejected);
-    } else if (window.count() >= drift.minCount()) {
-      judgeWindow(books).ifPresent(report -> ctx.output(DRIFT, report));
-    }
-  }
-
-  /** Judges the full window and starts a new one; the report if it drifted. */
-  private java.util.Optional<DriftReport> judgeWindow(Codebooks books) {
-    lastReport = window.report(books.version(), books.baseline(), drift);
-    window = new DriftWindow(books.coarse().count());
-    if (!lastReport.drifted()) {
-      return java.util.Optional.empty();
-    }
-    driftEvents.inc();
-    return java.util.Optional.of(lastReport);
+    encode(r, decoded(current), out, d -> ctx.output(DEAD_LETTERS, d), report -> ctx.output(DRIFT, report));
   }
 
   @Override
@@ -129,27 +113,27 @@ public final class EncodeFunction extends BroadcastProcessFunction<InsertRecord,
     Codebooks next = decoded(release);
     swaps.inc();
     for (InsertRecord r : waiting) {
-      DeadLetter rejected = encode(r, next, out);
-      if (rejected != null) {
-        ctx.output(DEAD_LETTERS, rejected);
-      } else if (window.count() >= drift.minCount()) {
-        judgeWindow(next).ifPresent(report -> ctx.output(DRIFT, report));
-      }
+      encode(r, next, out, d -> ctx.output(DEAD_LETTERS, d), report -> ctx.output(DRIFT, report));
     }
     waiting.clear();
   }
 
-  /** Emits the encoded record, or returns the dead letter the record becomes instead. */
-  private DeadLetter encode(InsertRecord r, Codebooks books, Collector<EncodedRecord> out) {
+  /**
+   * Emits the encoded record, or its dead letter; adds it to the drift window and emits the
+   * window's report when the full window drifted.
+   */
+  private void encode(InsertRecord r, Codebooks books, Collector<EncodedRecord> out, Consumer<DeadLetter> deadLetters,
+      Consumer<DriftReport> drifted) {
     long ts = r.source().timestamp();
     if (r.delete()) {
       out.collect(new EncodedRecord(r.id(), true, books.version(), -1, new byte[0], ts));
-      return null;
+      return;
     }
     if (r.vector().length != books.dimension()) {
       deadLettered.inc();
-      return new DeadLetter(String.format("vector has dimension %d; the codebooks of version %d take %d",
-          r.vector().length, books.version(), books.dimension()), r.source());
+      deadLetters.accept(new DeadLetter(String.format("vector has dimension %d; the codebooks of version %d take %d",
+          r.vector().length, books.version(), books.dimension()), r.source()));
+      return;
     }
     byte[] code = new byte[books.codeBytes()];
     int partition = books.encode(r.vector(), code);
@@ -160,7 +144,14 @@ public final class EncodeFunction extends BroadcastProcessFunction<InsertRecord,
           + " records (option failure-drill-after)");
     }
     out.collect(new EncodedRecord(r.id(), false, books.version(), partition, code, ts));
-    return null;
+    if (window.count() >= drift.minCount()) { // a full window: judge it, start the next
+      lastReport = window.report(books.version(), books.baseline(), drift);
+      window = new DriftWindow(books.coarse().count());
+      if (lastReport.drifted()) {
+        driftEvents.inc();
+        drifted.accept(lastReport);
+      }
+    }
   }
 
   /** The decoded form of {@code release}, decoding only when the release changed. */

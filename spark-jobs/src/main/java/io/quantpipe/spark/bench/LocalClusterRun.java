@@ -59,10 +59,17 @@ public final class LocalClusterRun {
     /** The largest executor heap seen in any stage, in bytes. */
     public long peakExecutorHeapBytes() {
       long max = 0;
-      for (JsonNode stage : memory.path("stages")) {
-        for (JsonNode bytes : stage) {
-          max = Math.max(max, bytes.asLong());
-        }
+      for (var stages = memory.path("stages").fieldNames(); stages.hasNext(); ) {
+        max = Math.max(max, peakExecutorHeapBytes(stages.next()));
+      }
+      return max;
+    }
+
+    /** The largest executor heap seen during pipeline stage {@code stage}, in bytes (0 if it ran no tasks). */
+    public long peakExecutorHeapBytes(String stage) {
+      long max = 0;
+      for (JsonNode bytes : memory.path("stages").path(stage)) {
+        max = Math.max(max, bytes.asLong());
       }
       return max;
     }

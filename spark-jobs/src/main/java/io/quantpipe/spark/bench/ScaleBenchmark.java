@@ -106,23 +106,15 @@ public final class ScaleBenchmark implements Callable<Integer> {
 
   private static String row(long size, int partitions, LocalClusterRun.Outcome run) {
     JsonNode s = run.manifest().path("stage_seconds");
-    JsonNode m = run.memory().path("stages");
     return String.format(Locale.ROOT,
         "| %,d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %d | %d | %d | %.4f |",
         size, partitions, run.manifest().path("evaluation").path("nprobe").asInt(), s.path("import").asDouble(),
         s.path("calibrate").asDouble(), s.path("train").asDouble(),
         s.path("coarse").asDouble(), s.path("encode").asDouble(), s.path("hnsw").asDouble(),
         s.path("evaluate").asDouble(), 1e6 * s.path("train").asDouble() / size,
-        1e6 * s.path("encode").asDouble() / size, peakMb(m.path("import")), peakMb(m.path("train")),
-        peakMb(m.path("encode")), peakMb(m.path("hnsw")),
+        1e6 * s.path("encode").asDouble() / size, run.peakExecutorHeapBytes("import") >> 20,
+        run.peakExecutorHeapBytes("train") >> 20, run.peakExecutorHeapBytes("encode") >> 20,
+        run.peakExecutorHeapBytes("hnsw") >> 20,
         run.manifest().path("evaluation").path("recall@10").asDouble());
-  }
-
-  private static long peakMb(JsonNode byExecutor) {
-    long max = 0;
-    for (JsonNode bytes : byExecutor) {
-      max = Math.max(max, bytes.asLong());
-    }
-    return max >> 20;
   }
 }

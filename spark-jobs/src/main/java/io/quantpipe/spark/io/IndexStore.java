@@ -1,5 +1,6 @@
 package io.quantpipe.spark.io;
 
+import io.quantpipe.catalog.CodebookRelease;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -91,11 +92,9 @@ public final class IndexStore {
     return crc.getValue();
   }
 
-  /** The CRC32C of bytes. */
+  /** The CRC32C of bytes ({@link CodebookRelease#crc32c}: one definition for writers and readers). */
   public static long crc32c(byte[] bytes) {
-    CRC32C crc = new CRC32C();
-    crc.update(bytes);
-    return crc.getValue();
+    return CodebookRelease.crc32c(bytes);
   }
 
   /** Writes a stream to {@code name} (replacing it). */

@@ -1,7 +1,6 @@
 package io.quantpipe.spark.io;
 
 import io.quantpipe.catalog.CatalogPointer;
-import io.quantpipe.format.CorruptArtifactException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -103,11 +102,7 @@ public final class VersionCatalog {
     try (var in = fs.open(manifest)) {
       bytes = in.readAllBytes();
     }
-    long crc = IndexStore.crc32c(bytes);
-    if (crc != c.manifestCrc()) {
-      throw new CorruptArtifactException(manifest.toString(), String.format(
-          "checksum mismatch: CRC32C 0x%08X, the pointer names 0x%08X", crc, c.manifestCrc()));
-    }
+    c.checkManifest(bytes, manifest.toString());
     return bytes;
   }
 

@@ -2,6 +2,7 @@ package io.quantpipe.flink;
 
 import io.quantpipe.config.OptionReader;
 import io.quantpipe.drift.DriftThresholds;
+import io.quantpipe.flink.codebook.IndexRoot;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -10,10 +11,13 @@ import java.util.Set;
 /**
  * The stream quantizer's settings, read from a {@code conf/} profile ({@code key = value}) and the
  * command line. Keys starting with {@code flink.} go to Flink's configuration without the prefix
- * ({@code flink.state.backend.type = rocksdb}).
+ * ({@code flink.state.backend.type = rocksdb}); keys starting with {@code hadoop.} go to the Hadoop
+ * configuration that reads a non-local index root and writes the Parquet output
+ * ({@code hadoop.fs.s3a.endpoint = ...}).
  *
  * @param bootstrapServers Kafka brokers, {@code host:port,...}
- * @param index the published index root whose current version encodes (a path or {@code file:} URI)
+ * @param index the published index root whose current version encodes: a path, a {@code file:} URI or
+ *     a Hadoop URI ({@code s3a://bucket/index})
  * @param inputTopic the inserts and deletes (JSON, see {@code InsertParser})
  * @param outputTopic the encoded records (JSON, see {@code EncodedRecordJson}), written exactly once
  * @param deadLetterTopic records that could not be used: original bytes plus a reason header
@@ -35,13 +39,16 @@ import java.util.Set;
  *     version's training-time figure by this factor
  * @param driftOccupancyPsi a window drifts when its coarse-partition occupancy's population stability
  *     index against the batch build exceeds this (0.25: a major shift by the usual reading)
+ * @param parquetOutput where to write the encoded records also as Parquet, in the batch shard
+ *     layout (a directory URI on a Flink file system); empty for no Parquet output
  * @param flinkConf {@code flink.*} settings with the prefix removed
+ * @param hadoopConf {@code hadoop.*} settings with the prefix removed
  */
 public record StreamOptions(String bootstrapServers, String index, String inputTopic, String outputTopic,
     String deadLetterTopic, String groupId, StartingOffsets startingOffsets, int codebookPollMillis,
     int checkpointMillis, int parallelism, int transactionTimeoutMillis, String transactionalIdPrefix,
     int failureDrillAfter, String driftTopic, int driftWindow, double driftErrorRatio, double driftOccupancyPsi,
-    Map<String, String> flinkConf) {
+    String parquetOutput, Map<String, String> flinkConf, Map<String, String> hadoopConf) {
   public static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
   public static final String INDEX = "index";
   public static final String INPUT_TOPIC = "input-topic";
@@ -59,6 +66,8 @@ public record StreamOptions(String bootstrapServers, String index, String inputT
   public static final String DRIFT_WINDOW = "drift-window";
   public static final String DRIFT_ERROR_RATIO = "drift-error-ratio";
   public static final String DRIFT_OCCUPANCY_PSI = "drift-occupancy-psi";
+  public static final String PARQUET_OUTPUT = "parquet-output";
+  private static final String HADOOP_PREFIX = "hadoop.";
 
   /** Where a job without state starts in the input topic. */
   public enum StartingOffsets { EARLIEST, LATEST, COMMITTED }
@@ -78,7 +87,8 @@ public record StreamOptions(String bootstrapServers, String index, String inputT
       Map.entry(DRIFT_TOPIC, "quantpipe.drift"),
       Map.entry(DRIFT_WINDOW, "10000"),
       Map.entry(DRIFT_ERROR_RATIO, "1.5"),
-      Map.entry(DRIFT_OCCUPANCY_PSI, "0.25"));
+      Map.entry(DRIFT_OCCUPANCY_PSI, "0.25"),
+      Map.entry(PARQUET_OUTPUT, ""));
   private static final Set<String> REQUIRED = Set.of(BOOTSTRAP_SERVERS, INDEX);
 
   /**
@@ -87,8 +97,17 @@ public record StreamOptions(String bootstrapServers, String index, String inputT
    * @throws IllegalArgumentException naming the bad key and value
    */
   public static StreamOptions fromMap(Map<String, String> settings) {
+    Map<String, String> own = new LinkedHashMap<>();
+    Map<String, String> hadoopConf = new LinkedHashMap<>();
+    settings.forEach((k, v) -> {
+      if (k.startsWith(HADOOP_PREFIX)) {
+        hadoopConf.put(k.substring(HADOOP_PREFIX.length()), v);
+      } else {
+        own.put(k, v);
+      }
+    });
     Map<String, String> flink = new LinkedHashMap<>();
-    Map<String, String> all = OptionReader.withDefaults(settings, DEFAULTS, REQUIRED, "flink.", flink);
+    Map<String, String> all = OptionReader.withDefaults(own, DEFAULTS, REQUIRED, "flink.", flink);
     Map<String, String> flinkConf = new LinkedHashMap<>();
     flink.forEach((k, v) -> flinkConf.put(k.substring("flink.".length()), v));
     OptionReader r = new OptionReader(all);
@@ -97,7 +116,13 @@ public record StreamOptions(String bootstrapServers, String index, String inputT
         r.choice(STARTING_OFFSETS, StartingOffsets.class), r.positive(CODEBOOK_POLL_MS), r.positive(CHECKPOINT_MS),
         r.positive(PARALLELISM), r.positive(TRANSACTION_TIMEOUT_MS), r.string(TRANSACTIONAL_ID_PREFIX),
         r.atLeast(FAILURE_DRILL_AFTER, 0), r.string(DRIFT_TOPIC), r.positive(DRIFT_WINDOW),
-        r.doubleAbove(DRIFT_ERROR_RATIO, 1), r.doubleAbove(DRIFT_OCCUPANCY_PSI, 0), flinkConf);
+        r.doubleAbove(DRIFT_ERROR_RATIO, 1), r.doubleAbove(DRIFT_OCCUPANCY_PSI, 0), all.get(PARQUET_OUTPUT).trim(),
+        flinkConf, hadoopConf);
+  }
+
+  /** The index root, with the Hadoop settings that read it. */
+  public IndexRoot indexRoot() {
+    return new IndexRoot(index, hadoopConf);
   }
 
   /** The drift thresholds: a window is judged once it is full. */
@@ -125,6 +150,7 @@ public record StreamOptions(String bootstrapServers, String index, String inputT
     m.put(DRIFT_WINDOW, Integer.toString(driftWindow));
     m.put(DRIFT_ERROR_RATIO, Double.toString(driftErrorRatio));
     m.put(DRIFT_OCCUPANCY_PSI, Double.toString(driftOccupancyPsi));
+    m.put(PARQUET_OUTPUT, parquetOutput);
     return m;
   }
 }

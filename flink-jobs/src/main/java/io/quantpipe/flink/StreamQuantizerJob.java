@@ -1,18 +1,23 @@
 package io.quantpipe.flink;
 
+import io.quantpipe.catalog.BlobStore;
+import io.quantpipe.catalog.CatalogPointer;
 import io.quantpipe.catalog.CodebookRelease;
+import io.quantpipe.catalog.Codebooks;
 import io.quantpipe.config.ConfFile;
 import io.quantpipe.flink.codebook.CodebookWatcherSource;
 import io.quantpipe.flink.codebook.EncodeFunction;
-import io.quantpipe.flink.record.DeadLetter;
+import io.quantpipe.flink.codebook.IndexRoot;
+import io.quantpipe.flink.parquet.ParquetShardWriterFactory;
+import io.quantpipe.flink.parquet.VersionBucketAssigner;
 import io.quantpipe.flink.record.DeadLetterSerializer;
 import io.quantpipe.flink.record.DriftReportSerializer;
 import io.quantpipe.flink.record.EncodedRecord;
 import io.quantpipe.flink.record.EncodedRecordSerializer;
-import io.quantpipe.flink.record.InsertRecord;
-import io.quantpipe.flink.record.ParseFunction;
 import io.quantpipe.flink.record.RawRecord;
 import io.quantpipe.flink.record.RawRecordDeserializer;
+import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,15 +28,16 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,12 +49,15 @@ import picocli.CommandLine.Option;
  * dead-letter topic. A new published version is picked up without a restart.
  *
  * <pre>
- * kafka(input) → parse ─┬─────────────────────────────→ encode ──→ kafka(output, exactly once)
- *                       │  codebook watcher ─broadcast─┘   │
- *                       └─ malformed ──────────┬─ wrong dimension   └─ drifted windows → kafka(drift)
- *                                              └──────────────────→ kafka(dead letters, exactly once)
+ * kafka(input) ──────────────────────→ parse + encode ──→ kafka(output, exactly once)
+ *        codebook watcher ─broadcast─┘      │  │
+ *                                           │  └─ drifted windows ──→ kafka(drift, exactly once)
+ *                                           └─ malformed, wrong dimension ──→ kafka(dead letters, exactly once)
+ *                                   (optional) ──→ Parquet files in the batch shard layout (exactly once)
  * </pre>
- * Operators carry stable uids, so savepoints survive changes to the job.
+ * Operators carry stable uids, so savepoints survive changes to the job. Object reuse is on: no
+ * function keeps or changes a record it was handed, so chained operators pass records without
+ * copying them.
  */
 @Command(name = "stream", mixinStandardHelpOptions = true,
     description = "Encode streaming inserts from Kafka with the published codebooks, exactly once.")
@@ -77,11 +86,34 @@ public final class StreamQuantizerJob implements Callable<Integer> {
       System.err.println("stream: " + e.getMessage());
       return 2;
     }
+    try {
+      checkIndexRoot(options.indexRoot());
+    } catch (IOException e) {
+      System.err.println("stream: " + e.getMessage());
+      return 2;
+    }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
         Configuration.fromMap(options.flinkConf()));
     build(env, options);
     env.execute("quantpipe stream quantizer");
     return 0;
+  }
+
+  /**
+   * Fails fast, before a job is submitted, when the index root cannot be read (unreachable, denied,
+   * no such bucket) or its current release fails a check; a root with nothing published yet is
+   * fine (records wait for the first release).
+   *
+   * @throws IOException naming the root and the reason
+   */
+  static void checkIndexRoot(IndexRoot root) throws IOException {
+    try (BlobStore store = root.open()) {
+      if (store.read(CatalogPointer.FILE) != null) {
+        Codebooks.of(CodebookRelease.fetchCurrent(store));
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new IOException("index root " + root.uri() + " is not usable: " + e.getMessage(), e);
+    }
   }
 
   /** Adds the job to {@code env}: sources, operators, sinks and checkpointing. */
@@ -98,27 +130,40 @@ public final class StreamQuantizerJob implements Callable<Integer> {
         })
         .setDeserializer(new RawRecordDeserializer())
         .build();
-    SingleOutputStreamOperator<InsertRecord> parsed = env
-        .fromSource(source, WatermarkStrategy.noWatermarks(), "inserts").uid("kafka-inserts")
-        .setParallelism(o.parallelism())
-        .process(new ParseFunction()).uid("parse").name("parse").setParallelism(o.parallelism());
+    env.getConfig().enableObjectReuse();
+    var raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "inserts").uid("kafka-inserts")
+        .setParallelism(o.parallelism());
     BroadcastStream<CodebookRelease> codebooks = env
-        .fromSource(new CodebookWatcherSource(o.index(), o.codebookPollMillis()), WatermarkStrategy.noWatermarks(),
+        .fromSource(new CodebookWatcherSource(o.indexRoot(), o.codebookPollMillis()), WatermarkStrategy.noWatermarks(),
             "codebook watcher", TypeInformation.of(CodebookRelease.class))
         .uid("codebook-watcher").setParallelism(1)
         .broadcast(EncodeFunction.CODEBOOKS);
-    SingleOutputStreamOperator<EncodedRecord> encoded = parsed.connect(codebooks)
-        .process(new EncodeFunction(o.driftThresholds(), o.failureDrillAfter())).uid("encode").name("encode")
+    SingleOutputStreamOperator<EncodedRecord> encoded = raw.connect(codebooks)
+        .process(new EncodeFunction(o.driftThresholds(), o.failureDrillAfter())).uid("encode").name("parse + encode")
         .setParallelism(o.parallelism());
     encoded.sinkTo(sink(o, "encoded", new EncodedRecordSerializer(o.outputTopic())))
         .uid("sink-encoded").name("encoded → " + o.outputTopic()).setParallelism(o.parallelism());
-    DataStream<DeadLetter> deadLetters = parsed.getSideOutput(ParseFunction.DEAD_LETTERS)
-        .union(encoded.getSideOutput(EncodeFunction.DEAD_LETTERS));
-    deadLetters.sinkTo(sink(o, "dead-letters", new DeadLetterSerializer(o.deadLetterTopic())))
+    encoded.getSideOutput(EncodeFunction.DEAD_LETTERS).sinkTo(sink(o, "dead-letters", new DeadLetterSerializer(o.deadLetterTopic())))
         .uid("sink-dead-letters").name("dead letters → " + o.deadLetterTopic()).setParallelism(o.parallelism());
+    if (!o.parquetOutput().isEmpty()) {
+      encoded.sinkTo(parquetSink(o.parquetOutput())).uid("sink-parquet").name("encoded → parquet")
+          .setParallelism(o.parallelism());
+    }
     encoded.getSideOutput(EncodeFunction.DRIFT)
         .sinkTo(sink(o, "drift", new DriftReportSerializer(o.driftTopic())))
         .uid("sink-drift").name("drift → " + o.driftTopic()).setParallelism(1);
+  }
+
+  /** Parquet files in the batch shard layout, one directory per codebook version, committed on checkpoints. */
+  private static FileSink<EncodedRecord> parquetSink(String output) {
+    URI uri = URI.create(output.replace(" ", "%20"));
+    org.apache.flink.core.fs.Path dir = uri.getScheme() == null
+        ? org.apache.flink.core.fs.Path.fromLocalFile(Path.of(output).toAbsolutePath().toFile())
+        : new org.apache.flink.core.fs.Path(uri);
+    return FileSink.forBulkFormat(dir, new ParquetShardWriterFactory())
+        .withBucketAssigner(new VersionBucketAssigner())
+        .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet").build())
+        .build();
   }
 
   private static <T> KafkaSink<T> sink(StreamOptions o, String name, KafkaRecordSerializationSchema<T> serializer) {
@@ -128,6 +173,10 @@ public final class StreamQuantizerJob implements Callable<Integer> {
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
         .setTransactionalIdPrefix(o.transactionalIdPrefix() + "-" + name)
         .setProperty("transaction.timeout.ms", Integer.toString(o.transactionTimeoutMillis()))
+        // Output is visible only when a checkpoint commits, so waiting to fill a batch costs no latency
+        // that read_committed consumers see; bigger batches mean fewer broker requests per record.
+        .setProperty("linger.ms", "50")
+        .setProperty("batch.size", Integer.toString(256 * 1024))
         .build();
   }
 }

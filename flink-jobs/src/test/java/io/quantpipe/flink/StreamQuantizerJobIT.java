@@ -50,7 +50,7 @@ class StreamQuantizerJobIT {
   @RegisterExtension
   static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
       .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
-  static final Path SIFTSMALL = Path.of("..", "data", "siftsmall");
+  static final Path SIFTSMALL = StreamFixtures.SIFTSMALL;
   static LocalKafka kafka;
   static FloatVectors base;
 
@@ -60,7 +60,7 @@ class StreamQuantizerJobIT {
   @BeforeAll
   static void start() throws Exception {
     kafka = new LocalKafka();
-    base = FvecsReader.readFvecs(SIFTSMALL.resolve("base.fvecs"), 2000);
+    base = StreamFixtures.base();
   }
 
   @AfterAll
@@ -69,33 +69,15 @@ class StreamQuantizerJobIT {
   }
 
   static void publish(Path root, long seed) throws Exception {
-    ProductQuantizer pq = PqTrainer.train(base, Similarity.EUCLIDEAN, new PqParams(16, 4, seed), 1, 1);
-    LocalPublisher.publish(root, base, LongStream.range(0, base.count()).toArray(), Similarity.EUCLIDEAN,
-        QuantizerCodec.read(QuantizerCodec.toBytes(pq, "{}"), "test"), null, "pq", new HnswConfig(8, 32, seed), 4);
+    StreamFixtures.publish(root, seed);
   }
 
   static byte[] insert(long id, float[] v) {
-    StringBuilder json = new StringBuilder("{\"id\":").append(id).append(",\"vector\":[");
-    for (int i = 0; i < v.length; i++) {
-      json.append(i == 0 ? "" : ",").append(v[i]);
-    }
-    return json.append("],\"payload\":{\"source\":\"siftsmall\"}}").toString().getBytes(StandardCharsets.UTF_8);
+    return StreamFixtures.insert(id, v);
   }
 
   static StreamOptions options(Path root, String in, String out, String dlq) {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put(StreamOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-    m.put(StreamOptions.INDEX, root.toString());
-    m.put(StreamOptions.INPUT_TOPIC, in);
-    m.put(StreamOptions.OUTPUT_TOPIC, out);
-    m.put(StreamOptions.DEAD_LETTER_TOPIC, dlq);
-    m.put(StreamOptions.STARTING_OFFSETS, "earliest");
-    m.put(StreamOptions.CHECKPOINT_MS, "300");
-    m.put(StreamOptions.CODEBOOK_POLL_MS, "200");
-    m.put(StreamOptions.PARALLELISM, "2");
-    m.put(StreamOptions.TRANSACTION_TIMEOUT_MS, "60000");
-    m.put(StreamOptions.TRANSACTIONAL_ID_PREFIX, "it-" + in);
-    return StreamOptions.fromMap(m);
+    return StreamOptions.fromMap(StreamFixtures.options(kafka.bootstrapServers(), root, in, out, dlq));
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.quantpipe.spark.io.StorageCheck;
 import io.quantpipe.spark.jobs.Pipeline;
 import io.quantpipe.spark.jobs.PipelineResult;
 import io.quantpipe.spark.options.PipelineOptions;
+import io.quantpipe.testing.S3ProxyServer;
 import io.quantpipe.vector.FvecsReader;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -41,11 +41,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class CodebookWatcherSource implements Source<CodebookRelease, CodebookWatcherSource.Watch, Void> {
   private static final Logger LOG = LoggerFactory.getLogger(CodebookWatcherSource.class);
-  private final String root;
+  private final IndexRoot root;
   private final long pollMillis;
 
-  /** Watches the index root {@code root} (a path or {@code file:} URI) every {@code pollMillis}. */
-  public CodebookWatcherSource(String root, long pollMillis) {
+  /** Watches the index root {@code root} every {@code pollMillis}. */
+  public CodebookWatcherSource(IndexRoot root, long pollMillis) {
     this.root = root;
     this.pollMillis = pollMillis;
   }
@@ -105,7 +105,7 @@ public final class CodebookWatcherSource implements Source<CodebookRelease, Code
   }
 
   private static final class Reader implements SourceReader<CodebookRelease, Watch> {
-    private final String root;
+    private final IndexRoot root;
     private final long pollMillis;
     private final Counter refused;
     private final Counter emitted;
@@ -114,18 +114,16 @@ public final class CodebookWatcherSource implements Source<CodebookRelease, Code
     private CatalogPointer refusedPointer;
     private volatile boolean due = true;
 
-    Reader(String root, long pollMillis, Counter refused, Counter emitted) {
+    Reader(IndexRoot root, long pollMillis, Counter refused, Counter emitted) {
       this.root = root;
       this.pollMillis = pollMillis;
       this.refused = refused;
       this.emitted = emitted;
-      this.emittedPointer = new Watch(root, 0, -1);
+      this.emittedPointer = new Watch(root.uri(), 0, -1);
     }
 
     @Override
-    public void start() {
-      store = IndexRoots.open(root);
-    }
+    public void start() {}
 
     @Override
     public void addSplits(List<Watch> splits) { // restored state; Flink calls this before start()
@@ -140,6 +138,9 @@ public final class CodebookWatcherSource implements Source<CodebookRelease, Code
       due = false;
       CatalogPointer pointer = null;
       try {
+        if (store == null) { // opened here, not in start(), so an unreachable store is retried like a failed read
+          store = root.open();
+        }
         byte[] bytes = store.read(CatalogPointer.FILE);
         if (bytes == null) {
           return InputStatus.NOTHING_AVAILABLE; // nothing published yet
@@ -150,9 +151,9 @@ public final class CodebookWatcherSource implements Source<CodebookRelease, Code
         }
         CodebookRelease release = CodebookRelease.fetch(store, pointer);
         Codebooks.of(release); // decodes: encoders must never receive a release they cannot use
-        emittedPointer = new Watch(root, pointer.version(), pointer.manifestCrc());
+        emittedPointer = new Watch(root.uri(), pointer.version(), pointer.manifestCrc());
         emitted.inc();
-        LOG.info("Codebooks: version {} published under {}", pointer.version(), root);
+        LOG.info("Codebooks: version {} published under {}", pointer.version(), root.uri());
         output.collect(release);
       } catch (CorruptArtifactException e) {
         if (pointer == null || !pointer.equals(refusedPointer)) {
@@ -162,7 +163,7 @@ public final class CodebookWatcherSource implements Source<CodebookRelease, Code
         }
         refusedPointer = pointer;
       } catch (IOException e) {
-        LOG.warn("Codebooks: cannot read {} (keeping version {}), retrying: {}", root, emittedPointer.version(),
+        LOG.warn("Codebooks: cannot read {} (keeping version {}), retrying: {}", root.uri(), emittedPointer.version(),
             e.toString());
       }
       return InputStatus.NOTHING_AVAILABLE;
@@ -187,7 +188,11 @@ public final class CodebookWatcherSource implements Source<CodebookRelease, Code
     public void notifyNoMoreSplits() {}
 
     @Override
-    public void close() {}
+    public void close() throws IOException {
+      if (store != null) {
+        store.close();
+      }
+    }
   }
 
   private static final class NoSplits implements SplitEnumerator<Watch, Void> {

@@ -8,7 +8,10 @@ import io.quantpipe.drift.DriftThresholds;
 import io.quantpipe.drift.DriftWindow;
 import io.quantpipe.flink.record.DeadLetter;
 import io.quantpipe.flink.record.EncodedRecord;
+import io.quantpipe.flink.record.InsertParser;
 import io.quantpipe.flink.record.InsertRecord;
+import io.quantpipe.flink.record.MalformedRecordException;
+import io.quantpipe.flink.record.RawRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -27,14 +30,17 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Encodes inserts with the codebooks of the current published version, which arrive on the
+ * Parses raw input records ({@link InsertParser}) and encodes the inserts with the codebooks of the current published version, which arrive on the
  * broadcast input ({@link CodebookWatcherSource}); every output names the version that encoded it.
  * A new release replaces the old one in broadcast state, so records processed after it use it, and
  * nothing restarts. Records that arrive before the first release wait in checkpointed operator
  * state and are encoded when it comes.
  *
- * <p>An insert whose vector has the wrong dimension for the current codebooks goes to the
- * {@link #DEAD_LETTERS} side output with the reason. Deletes pass through with the current version,
+ * <p>A record that does not parse, or an insert whose vector has the wrong dimension for the
+ * current codebooks, goes to the {@link #DEAD_LETTERS} side output with the reason and its original
+ * bytes. Parsing happens here rather than in an operator of its own because this operator has two
+ * inputs and so cannot be chained to the source: whatever reaches it is serialized once, and the
+ * raw record is the smallest thing to send (the floats would double it). Deletes pass through with the current version,
  * partition -1 and an empty code. Encoding is {@link Codebooks#encode}, the batch pipeline's, so the
  * codes equal the Spark job's bit for bit.
  *
@@ -44,10 +50,10 @@ import org.apache.flink.util.OutputTag;
  * emitted on {@link #DRIFT}. A codebook swap starts a new window. Windows are not checkpointed: a
  * restore starts an empty one.
  *
- * <p>Metrics: {@code encoded}, {@code deadLettered}, {@code codebookSwaps}, {@code driftEvents}, and
+ * <p>Metrics: {@code encoded}, {@code malformed} (did not parse), {@code deadLettered} (any reason), {@code codebookSwaps}, {@code driftEvents}, and
  * the gauges {@code codebookVersion}, {@code driftErrorRatio}, {@code driftOccupancyPsi} (last window).
  */
-public final class EncodeFunction extends BroadcastProcessFunction<InsertRecord, CodebookRelease, EncodedRecord>
+public final class EncodeFunction extends BroadcastProcessFunction<RawRecord, CodebookRelease, EncodedRecord>
     implements CheckpointedFunction {
   /** Broadcast state: the current release under {@link #CURRENT}. */
   public static final MapStateDescriptor<String, CodebookRelease> CODEBOOKS =
@@ -55,16 +61,17 @@ public final class EncodeFunction extends BroadcastProcessFunction<InsertRecord,
   /** Windows that drifted from their version's baseline. */
   public static final OutputTag<DriftReport> DRIFT = new OutputTag<>("drift", TypeInformation.of(DriftReport.class));
   /** Records the encoder could not use, with why. */
-  public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("encode-dead-letters",
+  public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters",
       TypeInformation.of(DeadLetter.class));
   private static final String CURRENT = "current";
   private final int failureDrillAfter;
   private final DriftThresholds drift;
 
   private transient Codebooks codebooks;
-  private transient List<InsertRecord> waiting;
-  private transient ListState<InsertRecord> waitingState;
+  private transient List<RawRecord> waiting;
+  private transient ListState<RawRecord> waitingState;
   private transient Counter encoded;
+  private transient Counter malformed;
   private transient Counter deadLettered;
   private transient Counter swaps;
   private transient Counter driftEvents;
@@ -86,6 +93,7 @@ public final class EncodeFunction extends BroadcastProcessFunction<InsertRecord,
   public void open(OpenContext context) {
     var metrics = getRuntimeContext().getMetricGroup();
     encoded = metrics.counter("encoded");
+    malformed = metrics.counter("malformed");
     deadLettered = metrics.counter("deadLettered");
     swaps = metrics.counter("codebookSwaps");
     driftEvents = metrics.counter("driftEvents");
@@ -97,7 +105,7 @@ public final class EncodeFunction extends BroadcastProcessFunction<InsertRecord,
   }
 
   @Override
-  public void processElement(InsertRecord r, ReadOnlyContext ctx, Collector<EncodedRecord> out) throws Exception {
+  public void processElement(RawRecord r, ReadOnlyContext ctx, Collector<EncodedRecord> out) throws Exception {
     CodebookRelease current = ctx.getBroadcastState(CODEBOOKS).get(CURRENT);
     if (current == null) {
       waiting.add(r);
@@ -112,7 +120,7 @@ public final class EncodeFunction extends BroadcastProcessFunction<InsertRecord,
     ctx.getBroadcastState(CODEBOOKS).put(CURRENT, release);
     Codebooks next = decoded(release);
     swaps.inc();
-    for (InsertRecord r : waiting) {
+    for (RawRecord r : waiting) {
       encode(r, next, out, d -> ctx.output(DEAD_LETTERS, d), report -> ctx.output(DRIFT, report));
     }
     waiting.clear();
@@ -122,9 +130,18 @@ public final class EncodeFunction extends BroadcastProcessFunction<InsertRecord,
    * Emits the encoded record, or its dead letter; adds it to the drift window and emits the
    * window's report when the full window drifted.
    */
-  private void encode(InsertRecord r, Codebooks books, Collector<EncodedRecord> out, Consumer<DeadLetter> deadLetters,
+  private void encode(RawRecord raw, Codebooks books, Collector<EncodedRecord> out, Consumer<DeadLetter> deadLetters,
       Consumer<DriftReport> drifted) {
-    long ts = r.source().timestamp();
+    InsertRecord r;
+    try {
+      r = InsertParser.parse(raw);
+    } catch (MalformedRecordException e) {
+      malformed.inc();
+      deadLettered.inc();
+      deadLetters.accept(new DeadLetter(e.getMessage(), raw));
+      return;
+    }
+    long ts = raw.timestamp();
     if (r.delete()) {
       out.collect(new EncodedRecord(r.id(), true, books.version(), -1, new byte[0], ts));
       return;
@@ -132,7 +149,7 @@ public final class EncodeFunction extends BroadcastProcessFunction<InsertRecord,
     if (r.vector().length != books.dimension()) {
       deadLettered.inc();
       deadLetters.accept(new DeadLetter(String.format("vector has dimension %d; the codebooks of version %d take %d",
-          r.vector().length, books.version(), books.dimension()), r.source()));
+          r.vector().length, books.version(), books.dimension()), raw));
       return;
     }
     byte[] code = new byte[books.codeBytes()];
@@ -171,9 +188,9 @@ public final class EncodeFunction extends BroadcastProcessFunction<InsertRecord,
   @Override
   public void initializeState(FunctionInitializationContext context) throws Exception {
     waitingState = context.getOperatorStateStore().getListState(
-        new ListStateDescriptor<>("waiting-for-codebooks", TypeInformation.of(InsertRecord.class)));
+        new ListStateDescriptor<>("waiting-for-codebooks", TypeInformation.of(RawRecord.class)));
     waiting = new ArrayList<>();
-    for (InsertRecord r : waitingState.get()) {
+    for (RawRecord r : waitingState.get()) {
       waiting.add(r);
     }
   }

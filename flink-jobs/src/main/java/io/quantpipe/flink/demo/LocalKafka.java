@@ -1,5 +1,6 @@
 package io.quantpipe.flink.demo;
 
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,13 @@ public final class LocalKafka implements AutoCloseable {
         .setConfigProp("transaction.state.log.num.partitions", "1")
         .setConfigProp("group.initial.rebalance.delay.ms", "0")
         .build();
-    cluster.format();
+    PrintStream stdout = System.out;
+    System.setOut(System.err); // format() prints its banner to stdout, which belongs to the demo's table
+    try {
+      cluster.format();
+    } finally {
+      System.setOut(stdout);
+    }
     cluster.startup();
     cluster.waitForReadyBrokers();
   }

@@ -94,6 +94,9 @@ public final class StreamDemo implements Callable<Integer> {
   Path out;
 
   public static void main(String[] args) {
+    // The broker and the job log every transaction and checkpoint at INFO: thousands of lines a minute.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+        System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
     System.exit(new CommandLine(new StreamDemo()).execute(args));
   }
 
@@ -141,6 +144,7 @@ public final class StreamDemo implements Callable<Integer> {
       var reading = java.util.concurrent.CompletableFuture.supplyAsync(
           () -> kafka.receiveCommitted("encoded", (int) records, Duration.ofMinutes(10)));
       long started = System.currentTimeMillis();
+      JobCpuMeter cpu = JobCpuMeter.forStreamJob();
       JobClient job;
       if (rate == 0 && swap < 0) { // throughput: all input waits before the job starts; the producer cannot limit it
         try (var producer = kafka.producer()) {
@@ -159,8 +163,16 @@ public final class StreamDemo implements Callable<Integer> {
       List<LocalKafka.Received> output = reading.get();
       int deadLettered = kafka.readCommitted("dead-letters", (int) workload.malformedSent(), Duration.ofSeconds(30))
           .size();
+      double cpuSeconds = cpu.cpuSeconds();
+      cpu.cpuSecondsByThread().forEach((thread, seconds) ->
+          System.err.printf(java.util.Locale.ROOT, "stream-demo: %6.2f s CPU in %s%n", seconds, thread));
+      cpu.close();
       job.cancel().get();
       ObjectNode figures = report(base, versions, output, workload.malformedSent(), deadLettered, started);
+      // Per core: records over the CPU time of the job's own threads (the broker, producer and reader
+      // share this JVM's cores and are not counted).
+      figures.put("job_cpu_seconds", cpuSeconds)
+          .put("throughput_per_core", output.size() / Math.max(1e-9, cpuSeconds));
       profile(figures, workload, first);
       System.out.print(table(figures));
       if (json != null) {

@@ -1,6 +1,5 @@
 package io.quantpipe.flink.record;
 
-import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -9,8 +8,6 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -74,7 +71,7 @@ public final class InsertParser {
       if (!delete && vector == null) {
         throw new MalformedRecordException("vector is missing or null for insert of id " + id);
       }
-      return new InsertRecord(id, delete, delete ? null : vector, payload, raw);
+      return new InsertRecord(id, delete, delete ? null : vector, payload);
     } catch (JsonProcessingException e) {
       throw new MalformedRecordException("unparsable JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
@@ -109,24 +106,7 @@ public final class InsertParser {
     if (t != JsonToken.VALUE_STRING) {
       throw new MalformedRecordException("vector_b64 must be a base64 string, got " + p.getText());
     }
-    byte[] bytes;
-    try {
-      bytes = p.getBinaryValue(Base64Variants.MIME_NO_LINEFEEDS);
-    } catch (JsonProcessingException e) {
-      throw new MalformedRecordException("vector_b64 is not valid base64: " + e.getOriginalMessage());
-    }
-    if (bytes.length == 0 || bytes.length % 4 != 0) {
-      throw new MalformedRecordException("vector_b64 holds " + bytes.length + " bytes, not a whole number of float32s");
-    }
-    ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    float[] v = new float[bytes.length / 4];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = in.getFloat();
-      if (!Float.isFinite(v[i])) {
-        throw new MalformedRecordException("vector_b64[" + i + "] is " + v[i] + ", not a finite float32");
-      }
-    }
-    return v;
+    return Base64Floats.decode(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
   }
 
   private static float[] vector(JsonParser p, JsonToken t) throws IOException, MalformedRecordException {

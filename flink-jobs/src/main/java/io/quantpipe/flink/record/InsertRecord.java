@@ -8,6 +8,5 @@ package io.quantpipe.flink.record;
  * @param delete {@code true} for a delete, which has no vector
  * @param vector the vector's finite floats, or {@code null} for a delete
  * @param payload the record's {@code payload} as JSON text, or {@code null}
- * @param source the record as consumed, for a dead letter downstream
  */
-public record InsertRecord(long id, boolean delete, float[] vector, String payload, RawRecord source) {}
+public record InsertRecord(long id, boolean delete, float[] vector, String payload) {}

@@ -57,6 +57,28 @@ class InsertParserTest {
     assertReason("{\"id\": 1, \"vector_b64\": \"%%%%\"}", "vector_b64 is not valid base64");
     assertReason("{\"id\": 1, \"vector_b64\": 7}", "vector_b64 must be a base64 string");
     assertReason("{\"id\": 1, \"vector\": [1], \"vector_b64\": \"AACAPw==\"}", "vector given twice");
+    assertReason("{\"id\": 1, \"vector_b64\": \"AACAPw=\"}", "not a multiple of 4");
+    assertReason("{\"id\": 1, \"vector_b64\": \"AA=APw==\"}", "character '=' at 2");
+  }
+
+  @Test
+  void base64DecodingMatchesTheJdkForEveryPaddingAndLength() throws Exception {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    for (int dims = 1; dims <= 40; dims++) { // 4·dims bytes: padding 2, 1 and 0 in turn
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * dims).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      for (int i = 0; i < dims; i++) {
+        b.putFloat((float) (random.nextGaussian() * Math.pow(10, random.nextInt(-30, 30))));
+      }
+      String b64 = java.util.Base64.getEncoder().encodeToString(b.array());
+      float[] parsed = InsertParser.parse(raw("{\"id\": 3, \"vector_b64\": \"" + b64 + "\"}")).vector();
+      java.nio.FloatBuffer expected = java.nio.ByteBuffer.wrap(java.util.Base64.getDecoder().decode(b64))
+          .order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+      assertThat(parsed).hasSize(dims);
+      for (int i = 0; i < dims; i++) {
+        assertThat(Float.floatToRawIntBits(parsed[i])).as("dims %d, [%d]", dims, i)
+            .isEqualTo(Float.floatToRawIntBits(expected.get(i)));
+      }
+    }
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.quantpipe.spark;
+package io.quantpipe.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -143,7 +143,7 @@ public final class EncodeFunction extends BroadcastProcessFunction<RawRecord, Co
     }
     long ts = raw.timestamp();
     if (r.delete()) {
-      out.collect(new EncodedRecord(r.id(), true, books.version(), -1, new byte[0], ts));
+      out.collect(new EncodedRecord(r.id(), true, books.version(), -1, new byte[0], ts, raw.offset()));
       return;
     }
     if (r.vector().length != books.dimension()) {
@@ -160,7 +160,7 @@ public final class EncodeFunction extends BroadcastProcessFunction<RawRecord, Co
       throw new IllegalStateException("Failure drill: encoder subtask 0 fails once after " + failureDrillAfter
           + " records (option failure-drill-after)");
     }
-    out.collect(new EncodedRecord(r.id(), false, books.version(), partition, code, ts));
+    out.collect(new EncodedRecord(r.id(), false, books.version(), partition, code, ts, raw.offset()));
     if (window.count() >= drift.minCount()) { // a full window: judge it, start the next
       lastReport = window.report(books.version(), books.baseline(), drift);
       window = new DriftWindow(books.coarse().count());

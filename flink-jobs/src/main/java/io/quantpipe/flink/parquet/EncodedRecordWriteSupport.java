@@ -36,6 +36,8 @@ final class EncodedRecordWriteSupport extends WriteSupport<EncodedRecord> {
     out.endField(ShardSchema.DELETE, 4);
     field(5, ShardSchema.INGEST_TS).addLong(r.ingestTimestamp());
     out.endField(ShardSchema.INGEST_TS, 5);
+    field(6, ShardSchema.SOURCE_OFFSET).addLong(r.sourceOffset());
+    out.endField(ShardSchema.SOURCE_OFFSET, 6);
     out.endMessage();
   }
 

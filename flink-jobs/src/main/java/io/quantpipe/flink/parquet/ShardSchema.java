@@ -15,10 +15,12 @@ import org.apache.parquet.schema.Types;
  * codebook_version  int32    the published version whose codebooks encoded it
  * delete            boolean  true: the id was deleted (the batch shards have no such rows)
  * ingest_ts         int64    the input record's Kafka timestamp, ms since the epoch
+ * source_offset     int64    the input record's Kafka offset (orders an id's records in its partition)
  * </pre>
  * Files sit under {@code OUTPUT/v-NNNNNN/} by codebook version (the batch layout's version
- * numbering), {@code part-<uuid>-<subtask>-<n>.parquet}, one per encoder subtask and checkpoint;
- * a file appears only when its checkpoint completes. Stateless.
+ * numbering), {@code part-<writer uuid>-<n>.parquet}, one per encoder subtask and checkpoint; a
+ * file appears only when its checkpoint completes (in-progress files have hidden names).
+ * Stateless.
  */
 public final class ShardSchema {
   public static final String ID = "id";
@@ -27,6 +29,7 @@ public final class ShardSchema {
   public static final String CODEBOOK_VERSION = "codebook_version";
   public static final String DELETE = "delete";
   public static final String INGEST_TS = "ingest_ts";
+  public static final String SOURCE_OFFSET = "source_offset";
 
   /** The message type, required fields in the order above. */
   public static final MessageType SCHEMA = Types.buildMessage()
@@ -37,6 +40,7 @@ public final class ShardSchema {
       .required(PrimitiveTypeName.BOOLEAN).named(DELETE)
       .required(PrimitiveTypeName.INT64).as(LogicalTypeAnnotation.timestampType(true,
           LogicalTypeAnnotation.TimeUnit.MILLIS)).named(INGEST_TS)
+      .required(PrimitiveTypeName.INT64).named(SOURCE_OFFSET)
       .named("quantpipe_stream_shard");
 
   private ShardSchema() {}

@@ -4,11 +4,9 @@ import io.quantpipe.index.PartitionedIndex;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -20,21 +18,25 @@ import org.apache.parquet.hadoop.example.GroupReadSupport;
 /**
  * The serving side of the stream job's Parquet output: applies one codebook version's committed
  * files ({@link ShardSchema}) to a {@link PartitionedIndex} opened on that version, into its delta
- * segment. Inserts of an id that is already live replace it (the stream's update); deletes remove
- * it. Files are applied per encoder subtask in the order the sink wrote them, rows in file order, so
- * an id's records (which stay on one subtask when producers key by id) apply in order. Files still
- * in progress (hidden names) are skipped. Reads any Hadoop file system. Stateless.
+ * segment. Per id the latest record wins, by Kafka timestamp and then input offset (exact when
+ * producers key records by id, so an id's records share an input partition): a delete removes the
+ * id, an insert adds it or replaces the live one. Files still in progress (hidden names) are
+ * skipped. Reads any Hadoop file system; holds one row per streamed id while loading. Stateless.
  */
 public final class StreamShardLoader {
-  private static final Pattern PART = Pattern.compile("part-.*-(\\d+)-(\\d+)\\.parquet");
-
   /** What a load applied. */
   public record Loaded(int files, long inserted, long deleted) {}
+
+  private record Row(long id, boolean delete, byte[] code, long timestamp, long offset) {
+    boolean after(Row other) {
+      return timestamp != other.timestamp ? timestamp > other.timestamp : offset > other.offset;
+    }
+  }
 
   private StreamShardLoader() {}
 
   /**
-   * Applies {@code outputUri/v-NNNNNN/*.parquet} of {@code version} to {@code index}.
+   * Applies {@code outputUri/v-NNNNNN/part-*.parquet} of {@code version} to {@code index}.
    *
    * @param index an index opened on the published {@code version} (its quantizer made the codes)
    * @param hadoopConf Hadoop settings for a non-local output ({@code fs.s3a.endpoint}, ...)
@@ -50,45 +52,42 @@ public final class StreamShardLoader {
     List<Path> files = new ArrayList<>();
     try {
       for (FileStatus f : fs.listStatus(dir)) {
-        if (f.isFile() && PART.matcher(f.getPath().getName()).matches()) {
+        String name = f.getPath().getName();
+        if (f.isFile() && name.startsWith("part-") && name.endsWith(".parquet")) {
           files.add(f.getPath());
         }
       }
     } catch (FileNotFoundException nothingYet) {
       return new Loaded(0, 0, 0);
     }
-    files.sort(Comparator.comparingLong((Path p) -> number(p, 1)).thenComparingLong(p -> number(p, 2)));
-    long inserted = 0;
-    long deleted = 0;
+    Map<Long, Row> latest = new HashMap<>();
     for (Path file : files) {
       try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
-        long row = 0;
-        for (Group g; (g = reader.read()) != null; row++) {
+        long n = 0;
+        for (Group g; (g = reader.read()) != null; n++) {
           long id = g.getLong(ShardSchema.ID, 0);
           int rowVersion = g.getInteger(ShardSchema.CODEBOOK_VERSION, 0);
           if (rowVersion != version) {
             throw new IllegalStateException(String.format("%s row %d (id %d) was encoded by codebook version %d, not %d",
-                file, row, id, rowVersion, version));
+                file, n, id, rowVersion, version));
           }
-          if (g.getBoolean(ShardSchema.DELETE, 0)) {
-            deleted += index.delete(id) ? 1 : 0;
-          } else {
-            index.delete(id); // an insert of a live id replaces it
-            index.insertCode(id, g.getBinary(ShardSchema.CODE, 0).getBytes(), null);
-            inserted++;
-          }
+          Row row = new Row(id, g.getBoolean(ShardSchema.DELETE, 0), g.getBinary(ShardSchema.CODE, 0).getBytes(),
+              g.getLong(ShardSchema.INGEST_TS, 0), g.getLong(ShardSchema.SOURCE_OFFSET, 0));
+          latest.merge(id, row, (a, b) -> b.after(a) ? b : a);
         }
       }
     }
-    return new Loaded(files.size(), inserted, deleted);
-  }
-
-  /** The sink's subtask ({@code group} 1) or per-subtask file counter (2) in a part file's name. */
-  private static long number(Path file, int group) {
-    Matcher m = PART.matcher(file.getName());
-    if (!m.matches()) {
-      throw new IllegalStateException("Not a part file: " + file);
+    long inserted = 0;
+    long deleted = 0;
+    for (Row r : latest.values()) {
+      boolean wasLive = index.delete(r.id());
+      if (r.delete()) {
+        deleted += wasLive ? 1 : 0;
+      } else {
+        index.insertCode(r.id(), r.code(), null);
+        inserted++;
+      }
     }
-    return Long.parseLong(m.group(group));
+    return new Loaded(files.size(), inserted, deleted);
   }
 }

@@ -38,7 +38,7 @@ public final class EncodedRecordJson {
     JsonNode n = JSON.readTree(value);
     return new EncodedRecord(n.required("id").asLong(), "delete".equals(n.required("op").asText()),
         n.required("codebook_version").asInt(), n.required("partition").asInt(),
-        Base64.getDecoder().decode(n.required("code").asText()), n.path("ingest_ts").asLong());
+        Base64.getDecoder().decode(n.required("code").asText()), n.path("ingest_ts").asLong(), -1);
   }
 
   /** The record's Kafka key: the id in decimal. */

@@ -22,6 +22,21 @@ class StreamOptionsTest {
   }
 
   @Test
+  void hadoopKeysConfigureTheIndexRootAndParquetOutputIsOptional() {
+    Map<String, String> m = new HashMap<>(Map.of("bootstrap-servers", "localhost:9092", "index", "s3a://bucket/index",
+        "hadoop.fs.s3a.endpoint", "http://127.0.0.1:9000"));
+    StreamOptions o = StreamOptions.fromMap(m);
+    assertThat(o.hadoopConf()).containsExactly(Map.entry("fs.s3a.endpoint", "http://127.0.0.1:9000"));
+    assertThat(o.indexRoot().localPath()).isNull(); // read through Hadoop
+    assertThat(o.indexRoot().hadoopConf()).isEqualTo(o.hadoopConf());
+    assertThat(o.parquetOutput()).isEmpty();
+    assertThat(o.toMap()).doesNotContainKey("hadoop.fs.s3a.endpoint"); // for logs: may hold secrets
+    StreamOptions local = StreamOptions.fromMap(with(with(m, "index", "out/index"), "parquet-output", " out/stream "));
+    assertThat(local.indexRoot().localPath()).isEqualTo(Path.of("out/index").toAbsolutePath());
+    assertThat(local.parquetOutput()).isEqualTo("out/stream");
+  }
+
+  @Test
   void badSettingsNameTheKeyAndValue() {
     Map<String, String> m = new HashMap<>(Map.of("bootstrap-servers", "localhost:9092", "index", "out/index"));
     assertThatThrownBy(() -> StreamOptions.fromMap(with(m, "input-topc", "x")))

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.IntConsumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -93,6 +94,11 @@ public final class LocalKafka implements AutoCloseable {
 
   /** As {@link #readCommitted}, with the time each record arrived (for end-to-end latency). */
   public List<Received> receiveCommitted(String topic, int atLeast, Duration timeout) {
+    return receiveCommitted(topic, atLeast, timeout, n -> {});
+  }
+
+  /** As {@link #receiveCommitted(String, int, Duration)}, telling {@code progress} the count after each poll. */
+  public List<Received> receiveCommitted(String topic, int atLeast, Duration timeout, IntConsumer progress) {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrapServers());
     p.put("key.deserializer", ByteArrayDeserializer.class.getName());
@@ -107,6 +113,7 @@ public final class LocalKafka implements AutoCloseable {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < deadline && out.size() < atLeast) {
         poll(consumer, Duration.ofMillis(100), out);
+        progress.accept(out.size());
       }
       poll(consumer, Duration.ofMillis(500), out); // anything committed meanwhile: duplicates show
     }

@@ -3,7 +3,6 @@ package io.quantpipe.flink.record;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 
@@ -22,15 +21,47 @@ public final class EncodedRecordJson {
   private EncodedRecordJson() {}
 
   public static byte[] toBytes(EncodedRecord r) {
-    // All ASCII: the parts are copied side by side, without a String of the base64 code in between.
-    byte[] head = ("{\"id\":" + r.id() + ",\"op\":\"" + (r.delete() ? "delete" : "insert") + "\",\"codebook_version\":"
-        + r.codebookVersion() + ",\"partition\":" + r.partition() + ",\"code\":\"").getBytes(StandardCharsets.ISO_8859_1);
+    // All ASCII, written straight into one array sized up front: no strings in between.
     byte[] code = Base64.getEncoder().encode(r.code());
-    byte[] tail = ("\",\"ingest_ts\":" + r.ingestTimestamp() + "}").getBytes(StandardCharsets.ISO_8859_1);
-    byte[] json = Arrays.copyOf(head, head.length + code.length + tail.length);
-    System.arraycopy(code, 0, json, head.length, code.length);
-    System.arraycopy(tail, 0, json, head.length + code.length, tail.length);
-    return json;
+    byte[] json = new byte[160 + code.length]; // the constant text (77 bytes) and four numbers of 20 digits at most
+    int at = put(json, 0, "{\"id\":");
+    at = putLong(json, at, r.id());
+    at = put(json, at, r.delete() ? ",\"op\":\"delete\",\"codebook_version\":" : ",\"op\":\"insert\",\"codebook_version\":");
+    at = putLong(json, at, r.codebookVersion());
+    at = put(json, at, ",\"partition\":");
+    at = putLong(json, at, r.partition());
+    at = put(json, at, ",\"code\":\"");
+    System.arraycopy(code, 0, json, at, code.length);
+    at = put(json, at + code.length, "\",\"ingest_ts\":");
+    at = putLong(json, at, r.ingestTimestamp());
+    json[at++] = '}';
+    return Arrays.copyOf(json, at);
+  }
+
+  private static int put(byte[] out, int at, String ascii) {
+    for (int i = 0; i < ascii.length(); i++) {
+      out[at++] = (byte) ascii.charAt(i);
+    }
+    return at;
+  }
+
+  /** {@code v} in decimal at {@code at}; returns the end. 20 digits and a sign at most. */
+  private static int putLong(byte[] out, int at, long v) {
+    if (v == Long.MIN_VALUE) {
+      return put(out, at, Long.toString(v));
+    }
+    if (v < 0) {
+      out[at++] = '-';
+      v = -v;
+    }
+    int digits = 1;
+    for (long x = v; x >= 10; x /= 10) {
+      digits++;
+    }
+    for (int i = at + digits - 1; i >= at; i--, v /= 10) {
+      out[i] = (byte) ('0' + v % 10);
+    }
+    return at + digits;
   }
 
   /** Parses a value written by {@link #toBytes}. */
@@ -43,6 +74,7 @@ public final class EncodedRecordJson {
 
   /** The record's Kafka key: the id in decimal. */
   public static byte[] key(long id) {
-    return Long.toString(id).getBytes(StandardCharsets.UTF_8);
+    byte[] key = new byte[20];
+    return Arrays.copyOf(key, putLong(key, 0, id));
   }
 }

@@ -56,7 +56,7 @@ public final class InsertParser {
           case "id" -> id = id(p, t);
           case "op" -> op = op(p, t);
           case "vector" -> vector = only(vector, t == JsonToken.VALUE_NULL ? null : vector(p, t));
-          case "vector_b64" -> vector = only(vector, t == JsonToken.VALUE_NULL ? null : vectorBase64(p, t));
+          case "vector_b64" -> vector = only(vector, t == JsonToken.VALUE_NULL ? null : vectorBase64(p, t, value));
           case "payload" -> payload = t == JsonToken.VALUE_NULL ? null : PAYLOAD.readTree(p).toString();
           default -> p.skipChildren();
         }
@@ -102,11 +102,28 @@ public final class InsertParser {
     return vector;
   }
 
-  private static float[] vectorBase64(JsonParser p, JsonToken t) throws IOException, MalformedRecordException {
+  /**
+   * Decodes the base64 string the parser is at from {@code json} itself: Jackson has not read the
+   * string yet (it does so lazily) and skips it unread on the next token. Base64 needs no JSON
+   * escapes; a backslash in it is reported as a character outside the alphabet.
+   */
+  private static float[] vectorBase64(JsonParser p, JsonToken t, byte[] json) throws IOException,
+      MalformedRecordException {
     if (t != JsonToken.VALUE_STRING) {
       throw new MalformedRecordException("vector_b64 must be a base64 string, got " + p.getText());
     }
-    return Base64Floats.decode(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+    int start = (int) p.currentTokenLocation().getByteOffset() + 1; // past the opening quote
+    int end = start;
+    while (end < json.length && json[end] != '"' && json[end] != '\\') {
+      end++;
+    }
+    if (end == json.length) {
+      throw new MalformedRecordException("unparsable JSON: vector_b64's string is not terminated");
+    }
+    if (json[end] == '\\') {
+      throw new MalformedRecordException("vector_b64 is not valid base64: character '\\' at " + (end - start));
+    }
+    return Base64Floats.decode(json, start, end - start);
   }
 
   private static float[] vector(JsonParser p, JsonToken t) throws IOException, MalformedRecordException {

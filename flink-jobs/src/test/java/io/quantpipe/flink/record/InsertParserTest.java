@@ -59,6 +59,9 @@ class InsertParserTest {
     assertReason("{\"id\": 1, \"vector\": [1], \"vector_b64\": \"AACAPw==\"}", "vector given twice");
     assertReason("{\"id\": 1, \"vector_b64\": \"AACAPw=\"}", "not a multiple of 4");
     assertReason("{\"id\": 1, \"vector_b64\": \"AA=APw==\"}", "character '=' at 2");
+    assertReason("{\"id\": 1, \"vector_b64\": \"AA\\u0041APw==\"}", "character '\\' at 2"); // no escapes in base64
+    assertReason("{\"id\": 1, \"vector_b64\": \"AACAPw==", "unparsable JSON");
+    assertReason("{\"id\": 1, \"vector_b64\": \"AACA\u00e9w==\"}", "byte 0xc3 at 4");
   }
 
   @Test

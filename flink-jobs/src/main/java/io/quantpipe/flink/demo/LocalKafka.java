@@ -55,10 +55,15 @@ public final class LocalKafka implements AutoCloseable {
   }
 
   public void createTopics(int partitions, String... names) throws Exception {
+    createTopics(partitions, Map.of(), names);
+  }
+
+  /** Creates topics with the given topic-level settings ({@code message.timestamp.type}, ...). */
+  public void createTopics(int partitions, Map<String, String> configs, String... names) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
       List<NewTopic> topics = new ArrayList<>();
       for (String name : names) {
-        topics.add(new NewTopic(name, partitions, (short) 1));
+        topics.add(new NewTopic(name, partitions, (short) 1).configs(configs));
       }
       admin.createTopics(topics).all().get();
     }

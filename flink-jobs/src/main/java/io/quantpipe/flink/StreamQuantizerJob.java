@@ -156,10 +156,10 @@ public final class StreamQuantizerJob implements Callable<Integer> {
 
   /** Parquet files in the batch shard layout, one directory per codebook version, committed on checkpoints. */
   private static FileSink<EncodedRecord> parquetSink(String output) {
-    URI uri = URI.create(output.replace(" ", "%20"));
-    org.apache.flink.core.fs.Path dir = uri.getScheme() == null
-        ? org.apache.flink.core.fs.Path.fromLocalFile(Path.of(output).toAbsolutePath().toFile())
-        : new org.apache.flink.core.fs.Path(uri);
+    Path local = new IndexRoot(output, Map.of()).localPath(); // the same reading of a path or URI as the index root's
+    org.apache.flink.core.fs.Path dir = local != null
+        ? org.apache.flink.core.fs.Path.fromLocalFile(local.toFile())
+        : new org.apache.flink.core.fs.Path(URI.create(output));
     return FileSink.forBulkFormat(dir, new ParquetShardWriterFactory())
         .withBucketAssigner(new VersionBucketAssigner())
         .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet").build())

@@ -36,7 +36,8 @@ public final class StreamShardLoader {
   private StreamShardLoader() {}
 
   /**
-   * Applies {@code outputUri/v-NNNNNN/part-*.parquet} of {@code version} to {@code index}.
+   * Applies {@code outputUri/v-NNNNNN/part-*.parquet} of {@code version} to {@code index}. A
+   * version without a directory yet (nothing streamed with it) loads nothing: {@code files() == 0}.
    *
    * @param index an index opened on the published {@code version} (its quantizer made the codes)
    * @param hadoopConf Hadoop settings for a non-local output ({@code fs.s3a.endpoint}, ...)

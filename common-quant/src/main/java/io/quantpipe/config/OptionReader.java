@@ -13,18 +13,24 @@ import java.util.Map;
 public final class OptionReader {
   private final Map<String, String> values;
 
+  /** Keys that hold credentials (S3A's keys and tokens, per-bucket ones too, any password). */
+  private static final java.util.regex.Pattern SECRET = java.util.regex.Pattern.compile(
+      "(?i).*(access\\.key|secret\\.key|session\\.token|password)$");
+
   /**
    * Checks {@code settings} against the known keys and returns them over the defaults. Keys
    * starting with {@code passThroughPrefix} (an engine's own settings, {@code spark.} or
    * {@code flink.}) are moved to {@code passThrough} instead.
    *
-   * @throws IllegalArgumentException for an unknown key (listing the known ones) or a missing required one
+   * @throws IllegalArgumentException for an unknown key (listing the known ones), a missing required
+   *     one, or a credential (profiles are committed and shared; secrets come from the environment)
    */
   public static Map<String, String> withDefaults(Map<String, String> settings, Map<String, String> defaults,
       java.util.Set<String> required, String passThroughPrefix, Map<String, String> passThrough) {
     Map<String, String> all = new java.util.TreeMap<>(defaults);
     for (Map.Entry<String, String> e : settings.entrySet()) {
       String key = e.getKey();
+      checkNotSecret(key);
       if (key.startsWith(passThroughPrefix)) {
         passThrough.put(key, e.getValue());
       } else if (defaults.containsKey(key) || required.contains(key)) {
@@ -42,6 +48,19 @@ public final class OptionReader {
       }
     }
     return all;
+  }
+
+  /**
+   * Refuses a key that holds a credential, whatever its prefix.
+   *
+   * @throws IllegalArgumentException naming the key and where credentials belong instead
+   */
+  public static void checkNotSecret(String key) {
+    if (SECRET.matcher(key).matches()) {
+      throw new IllegalArgumentException("Option '" + key + "' is a credential: profiles must not hold secrets. "
+          + "Give S3 credentials through the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, "
+          + "AWS_SESSION_TOKEN) or an instance profile");
+    }
   }
 
   public OptionReader(Map<String, String> values) {
@@ -92,6 +111,20 @@ public final class OptionReader {
     }
     if (!(v <= 1) || v < 0 || (v == 0 && !zeroAllowed)) {
       throw bad(key, zeroAllowed ? "a fraction in [0, 1]" : "a fraction in (0, 1]");
+    }
+    return v;
+  }
+
+  /** A finite number at least {@code min}. */
+  public double doubleAtLeast(String key, double min) {
+    double v;
+    try {
+      v = Double.parseDouble(string(key));
+    } catch (NumberFormatException e) {
+      throw bad(key, "a number >= " + min);
+    }
+    if (!(v >= min) || !Double.isFinite(v)) {
+      throw bad(key, "a number >= " + min);
     }
     return v;
   }

@@ -100,6 +100,7 @@ public record StreamOptions(String bootstrapServers, String index, String inputT
     Map<String, String> own = new LinkedHashMap<>();
     Map<String, String> hadoopConf = new LinkedHashMap<>();
     settings.forEach((k, v) -> {
+      OptionReader.checkNotSecret(k);
       if (k.startsWith(HADOOP_PREFIX)) {
         hadoopConf.put(k.substring(HADOOP_PREFIX.length()), v);
       } else {

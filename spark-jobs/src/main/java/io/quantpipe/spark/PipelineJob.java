@@ -4,6 +4,13 @@ import io.quantpipe.spark.jobs.Pipeline;
 import io.quantpipe.spark.jobs.PipelineResult;
 import io.quantpipe.config.ConfFile;
 import io.quantpipe.spark.options.PipelineOptions;
+import io.quantpipe.spark.stages.QualityGateException;
+import io.quantpipe.spark.stages.Stage;
+import io.quantpipe.spark.stages.StageRunner;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,9 +26,12 @@ import picocli.CommandLine.Option;
 
 /**
  * The pipeline's entry point, for {@code spark-submit} and for {@code bin/quantpipe pipeline}: reads
- * the conf profile, applies the command line on top, runs every stage and prints the result table.
- * Without a master from {@code spark-submit} it runs on a local Spark ({@code local[*]}).
- * Exit codes: 0 published, 2 bad options or input, 1 any other failure.
+ * the conf profile, applies the command line on top, runs every stage (or, with {@code --stage},
+ * one stage of the run {@code --run-id} names, as the Airflow DAG's tasks do) and prints the
+ * result. Without a master from {@code spark-submit} it runs on a local Spark ({@code local[*]});
+ * the gate and publish stages start no Spark at all.
+ * Exit codes: 0 done, 2 bad options or input (or a stage run out of order), 3 the quality gate
+ * failed (nothing published), 1 any other failure.
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
     description = "Import, calibrate, train, encode, build HNSW partitions, evaluate and publish an index.")
@@ -47,6 +57,13 @@ public final class PipelineJob implements Callable<Integer> {
   @Option(names = "--json", description = "Also write the published manifest to this file.")
   Path json;
 
+  @Option(names = "--stage", paramLabel = "STAGE", description = "Run one stage: import, calibrate, train, coarse, "
+      + "encode, hnsw, evaluate, gate, publish (default: all of them).")
+  String stage;
+
+  @Option(names = "--run-id", paramLabel = "ID", description = "The run a --stage belongs to; 'import' starts it.")
+  String runId;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new PipelineJob()).execute(args));
   }
@@ -60,22 +77,67 @@ public final class PipelineJob implements Callable<Integer> {
       System.err.println("pipeline: " + e.getMessage());
       return 2;
     }
-    SparkSession spark = session(options);
+    Stage one;
     try {
-      PipelineResult result = Pipeline.run(spark, options);
-      System.out.println();
-      System.out.print(result.table());
-      System.out.printf("%npublished version %d at %s%n", result.version(), result.versionUri());
-      if (json != null) {
-        Files.writeString(json, result.manifestJson());
+      one = stage == null ? null : Stage.parse(stage);
+      if (one != null && (runId == null || runId.isBlank())) {
+        throw new IllegalArgumentException("--stage " + stage + " needs --run-id (the DAG run's id)");
+      }
+    } catch (IllegalArgumentException e) {
+      System.err.println("pipeline: " + e.getMessage());
+      return 2;
+    }
+    SparkSession[] spark = new SparkSession[1];
+    try {
+      if (one == null) {
+        spark[0] = session(options);
+        printPublished(Pipeline.run(spark[0], options));
+        return 0;
+      }
+      Configuration hadoop = one.needsSpark() ? null : hadoopConf(options);
+      Supplier<SparkSession> sessions = () -> spark[0] = session(options);
+      try (StageRunner runner = new StageRunner(sessions,
+          hadoop != null ? hadoop : sessions.get().sparkContext().hadoopConfiguration(), options, runId)) {
+        Object record = runner.run(one);
+        if (record instanceof PipelineResult) {
+          printPublished((PipelineResult) record);
+        } else {
+          System.out.printf("run %s, version %d, stage %s: %s%n", runId, runner.run().version(), one.cliName(),
+              new ObjectMapper().writeValueAsString(record));
+        }
       }
       return 0;
+    } catch (QualityGateException e) {
+      System.err.println("pipeline: " + e.getMessage());
+      return 3;
     } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println("pipeline: " + e.getMessage());
       return 2;
     } finally {
-      spark.stop();
+      if (spark[0] != null) {
+        spark[0].stop();
+      }
     }
+  }
+
+  private void printPublished(PipelineResult result) throws java.io.IOException {
+    System.out.println();
+    System.out.print(result.table());
+    System.out.printf("%npublished version %d at %s%n", result.version(), result.versionUri());
+    if (json != null) {
+      Files.writeString(json, result.manifestJson());
+    }
+  }
+
+  /**
+   * Storage's Hadoop configuration without a Spark context, made as Spark makes it: the
+   * {@code spark.hadoop.*} settings of spark-submit and the profile, S3A credentials from the
+   * environment.
+   */
+  static Configuration hadoopConf(PipelineOptions options) {
+    SparkConf conf = new SparkConf();
+    options.sparkConf().forEach(conf::set);
+    return SparkHadoopUtil.get().newConfiguration(conf);
   }
 
   Map<String, String> settings() throws java.io.IOException {

@@ -11,7 +11,7 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Reads a small fvecs or ivecs file (queries, ground truth) from any Hadoop file system into
- * memory on the driver. For the corpus use {@link FvecsInput}, which reads on the executors.
+ * memory on the driver, and writes small fvecs files (centroids, held-out queries). For the corpus use {@link FvecsInput}, which reads on the executors.
  */
 public final class HadoopFvecs {
   private HadoopFvecs() {}
@@ -30,6 +30,21 @@ public final class HadoopFvecs {
       throw new IllegalArgumentException(file + " holds no vectors");
     }
     return new FloatVectors(data, dim);
+  }
+
+  /** Writes {@code vectors} as fvecs to {@code name} in {@code store}, replacing what is there. */
+  public static void writeFvecs(IndexStore store, String name, FloatVectors vectors) throws IOException {
+    try (java.io.OutputStream out = new java.io.BufferedOutputStream(store.create(name))) {
+      ByteBuffer row = ByteBuffer.allocate(4 + 4 * vectors.dim()).order(ByteOrder.LITTLE_ENDIAN);
+      for (int i = 0; i < vectors.count(); i++) {
+        row.clear();
+        row.putInt(vectors.dim());
+        for (int j = 0; j < vectors.dim(); j++) {
+          row.putFloat(vectors.data()[vectors.offset(i) + j]);
+        }
+        out.write(row.array());
+      }
+    }
   }
 
   /** Each record's 32-bit little-endian words, after its dimension field. */

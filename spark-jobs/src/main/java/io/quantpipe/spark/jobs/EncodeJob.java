@@ -92,20 +92,20 @@ public final class EncodeJob {
         }
       };
     });
-    spark.createDataFrame(rows, schema(includeVectors)).write().mode(SaveMode.ErrorIfExists).parquet(shards);
+    spark.createDataFrame(rows, schema(includeVectors)).write().mode(SaveMode.Overwrite).parquet(shards);
     Dataset<Row> written = spark.read().parquet(shards);
     long count = written.count();
     if (deltaTable != null) {
       spark.sparkContext().setJobGroup("encode", "encode: Delta table partitioned by partition", false);
       written.repartition(col("partition")).write().format("delta").partitionBy("partition")
-          .mode(SaveMode.ErrorIfExists).save(deltaTable);
+          .mode(SaveMode.Overwrite).save(deltaTable);
     }
     artifact.destroy();
     centroids.destroy();
     return new Result(count, written.first().<byte[]>getAs("code").length, shards, deltaTable);
   }
 
-  static float[] centroidRows(CoarseQuantizer coarse) {
+  public static float[] centroidRows(CoarseQuantizer coarse) {
     float[] rows = new float[coarse.count() * coarse.dimension()];
     for (int c = 0; c < coarse.count(); c++) {
       System.arraycopy(coarse.centroid(c), 0, rows, c * coarse.dimension(), coarse.dimension());

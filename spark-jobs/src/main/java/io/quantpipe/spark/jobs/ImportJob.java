@@ -85,9 +85,9 @@ public final class ImportJob {
     classified = classified.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       classified.where(col("reason").isNull()).select("id", "vector")
-          .write().mode(SaveMode.ErrorIfExists).parquet(inputTable);
+          .write().mode(SaveMode.Overwrite).parquet(inputTable);
       classified.where(col("reason").isNotNull()).select("id", "reason", "vector")
-          .write().mode(SaveMode.ErrorIfExists).parquet(rejectedTable);
+          .write().mode(SaveMode.Overwrite).parquet(rejectedTable);
       Map<String, Long> reasons = new LinkedHashMap<>();
       long valid = 0;
       for (Row r : classified.groupBy("reason").count().orderBy(col("count").desc(), col("reason")).collectAsList()) {

@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quantpipe.catalog.Codebooks;
-import io.quantpipe.drift.DriftBaseline;
-import io.quantpipe.spark.io.InputSource;
 import io.quantpipe.spark.options.PipelineOptions;
-import io.quantpipe.vector.FloatVectors;
+import io.quantpipe.spark.stages.StageRecords;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,20 +31,24 @@ public record PipelineResult(int version, String versionUri, PipelineOptions opt
   public static final String FORMAT = io.quantpipe.catalog.CatalogPointer.MANIFEST_FORMAT;
   public static final int FORMAT_VERSION = 1;
 
-  static PipelineResult of(int version, String dir, PipelineOptions o, ImportJob.Result imported,
-      TrainJob.Result trained, EncodeJob.Result encoded, List<HnswJob.Built> built, EvaluateJob.Result eval,
-      InputSource source, FloatVectors queries, Map<String, Double> seconds, long indexJsonCrc) {
-    long graphBytes = built.stream().mapToLong(HnswJob.Built::graphBytes).sum();
-    long indexed = built.stream().mapToLong(HnswJob.Built::nodes).sum();
-    String querySource = source.queries() != null ? source.queries()
-        : "held out of the corpus (" + queries.count() + " rows)";
-    // Not the training rows: a quantizer fits those better than the vectors that stream in later.
-    double baselineError = DriftBaseline.meanRelativeError(
-        trained.artifact() == null ? null : trained.artifact().quantizer(), queries);
-    return new PipelineResult(version, dir, o, imported.dim(), imported, indexed, encoded.codeBytes(),
-        trained.artifactBytes() == null ? 0 : trained.artifactBytes().length,
-        trained.artifact() == null ? 0 : trained.artifact().crc32c(), graphBytes, built, eval, querySource,
-        indexJsonCrc, seconds, trained.statistics().fingerprint().hashHex(), baselineError);
+  /** The run as its stages recorded it ({@link io.quantpipe.spark.stages.StageRunner}). */
+  public static PipelineResult of(int version, String dir, PipelineOptions o, StageRecords.Imported imported,
+      StageRecords.Calibrated calibrated, StageRecords.Trained trained, StageRecords.Coarse coarse,
+      StageRecords.Encoded encoded, StageRecords.Built built, StageRecords.Evaluated evaluated) {
+    long graphBytes = built.partitions().stream().mapToLong(HnswJob.Built::graphBytes).sum();
+    long indexed = built.partitions().stream().mapToLong(HnswJob.Built::nodes).sum();
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    seconds.put("import", imported.seconds());
+    seconds.put("calibrate", calibrated.seconds());
+    seconds.put("train", trained.seconds());
+    seconds.put("coarse", coarse.seconds());
+    seconds.put("encode", encoded.seconds());
+    seconds.put("hnsw", built.seconds());
+    seconds.put("evaluate", evaluated.seconds());
+    return new PipelineResult(version, dir, o, imported.result().dim(), imported.result(), indexed,
+        encoded.result().codeBytes(), trained.modelBytes(), trained.quantizerCrc(), graphBytes, built.partitions(),
+        evaluated.result(), imported.querySource(), built.indexJsonCrc(), seconds, calibrated.fingerprint(),
+        evaluated.baselineError() == null ? Double.NaN : evaluated.baselineError());
   }
 
   /** Bytes per vector held in memory to search: the code plus the model spread over the corpus. */

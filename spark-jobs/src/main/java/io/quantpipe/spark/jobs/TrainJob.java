@@ -38,24 +38,34 @@ public final class TrainJob {
   private TrainJob() {}
 
   /**
-   * What training produced.
+   * A trained quantizer as shipped.
    *
-   * @param artifact the trained quantizer as shipped (null for {@code none})
-   * @param artifactBytes the artifact's bytes, exactly as written to storage
-   * @param coarse the coarse centroids
+   * @param artifact the decoded artifact
+   * @param bytes the artifact's bytes, exactly as written to storage
    */
-  public record Result(QuantizerArtifact artifact, byte[] artifactBytes, CoarseQuantizer coarse,
-      CorpusStatistics statistics, double calibrateSeconds, double quantizerSeconds, double coarseSeconds) {}
+  public record Trained(QuantizerArtifact artifact, byte[] bytes) {}
 
-  /** The statistics one pass collects. Mergeable; not thread-safe. */
-  static final class Statistics implements java.io.Serializable {
+  /**
+   * The statistics one pass collects: the calibration figures and the k-means++ sample. Mergeable;
+   * not thread-safe. Serializable because Spark ships partial ones between tasks and the driver,
+   * and the {@code calibrate} stage stores the merged one for the stages after it.
+   */
+  public static final class Statistics implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
     final CorpusStatistics corpus;
     final TrainingSample sample;
 
-    Statistics(int dim, int calibrationSamples, int trainSamples, long seed) {
+    public Statistics(int dim, int calibrationSamples, int trainSamples, long seed) {
       corpus = new CorpusStatistics(dim, calibrationSamples, seed);
       sample = new TrainingSample(trainSamples, seed);
+    }
+
+    public CorpusStatistics corpus() {
+      return corpus;
+    }
+
+    public TrainingSample sample() {
+      return sample;
     }
 
     Statistics add(VectorBlock block, io.quantpipe.vector.Similarity similarity) {
@@ -74,9 +84,9 @@ public final class TrainJob {
     }
   }
 
-  public static Result run(JavaRDD<VectorBlock> blocks, int dim, PipelineOptions options) throws IOException {
+  /** Calibrate: one pass over the corpus collecting {@link Statistics}, merged by {@code treeAggregate}. */
+  public static Statistics calibrate(JavaRDD<VectorBlock> blocks, int dim, PipelineOptions options) {
     var sim = options.metric();
-    long t0 = System.nanoTime();
     blocks.context().setJobGroup("calibrate", "calibrate: corpus statistics", false);
     Statistics stats = blocks.treeAggregate(
         new Statistics(dim, options.calibrationSamples(), options.trainSamples(), options.seed()),
@@ -84,31 +94,33 @@ public final class TrainJob {
     if (stats.corpus.count() == 0) {
       throw new IllegalArgumentException("Cannot train: the corpus is empty after holding out evaluation queries");
     }
-    long t1 = System.nanoTime();
+    return stats;
+  }
 
+  /**
+   * Train: the strategy's quantizer from the statistics (scalar, binary) or by k-means over the
+   * corpus (PQ).
+   *
+   * @return the artifact, or {@code null} for {@code none} (float32 needs no model)
+   */
+  public static Trained train(JavaRDD<VectorBlock> blocks, Statistics stats, int dim, PipelineOptions options)
+      throws IOException {
     blocks.context().setJobGroup("train", "train " + options.strategy().name(), false);
     Quantizer quantizer = trainQuantizer(blocks, stats, dim, options);
-    byte[] bytes = null;
-    QuantizerArtifact artifact = null;
-    if (quantizer != null) {
-      Map<String, Object> params = StrategyTrainer.describe(options.strategy(), dim, trainingOptions(options),
-          (int) Math.min(Integer.MAX_VALUE, stats.corpus.count()));
-      params.put("trained_on", stats.corpus.count());
-      if (options.strategy().base() == Strategy.Base.PQ) { // Lloyd passes read the corpus, not only the sample
-        params.put("init_points", stats.sample.size());
-        params.put("train_points", Math.round(stats.corpus.count() * options.pqSampleFraction()));
-        params.put("sample_fraction", options.pqSampleFraction());
-      }
-      params.put("data_fingerprint", stats.corpus.fingerprint().hashHex());
-      bytes = QuantizerCodec.toBytes(quantizer, new ObjectMapper().writeValueAsString(params));
-      artifact = QuantizerCodec.read(bytes, "trained quantizer");
+    if (quantizer == null) {
+      return null;
     }
-    long t2 = System.nanoTime();
-
-    blocks.context().setJobGroup("coarse", "coarse partitioning: k-means, P=" + options.partitions(), false);
-    CoarseQuantizer coarse = trainCoarse(blocks, stats.sample, dim, options);
-    long t3 = System.nanoTime();
-    return new Result(artifact, bytes, coarse, stats.corpus, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+    Map<String, Object> params = StrategyTrainer.describe(options.strategy(), dim, trainingOptions(options),
+        (int) Math.min(Integer.MAX_VALUE, stats.corpus.count()));
+    params.put("trained_on", stats.corpus.count());
+    if (options.strategy().base() == Strategy.Base.PQ) { // Lloyd passes read the corpus, not only the sample
+      params.put("init_points", stats.sample.size());
+      params.put("train_points", Math.round(stats.corpus.count() * options.pqSampleFraction()));
+      params.put("sample_fraction", options.pqSampleFraction());
+    }
+    params.put("data_fingerprint", stats.corpus.fingerprint().hashHex());
+    byte[] bytes = QuantizerCodec.toBytes(quantizer, new ObjectMapper().writeValueAsString(params));
+    return new Trained(QuantizerCodec.read(bytes, "trained quantizer"), bytes);
   }
 
   static TrainingOptions trainingOptions(PipelineOptions o) {
@@ -137,8 +149,10 @@ public final class TrainJob {
     return DistributedKMeans.run(blocks, initial, spec);
   }
 
-  private static CoarseQuantizer trainCoarse(JavaRDD<VectorBlock> blocks, TrainingSample sample, int dim,
+  /** Coarse partitioning: k-means++ on the sample, then Lloyd passes over the corpus. */
+  public static CoarseQuantizer trainCoarse(JavaRDD<VectorBlock> blocks, TrainingSample sample, int dim,
       PipelineOptions o) {
+    blocks.context().setJobGroup("coarse", "coarse partitioning: k-means, P=" + o.partitions(), false);
     int p = o.partitions();
     if (sample.size() < p) {
       throw new IllegalArgumentException(String.format(

@@ -2,6 +2,7 @@ package io.quantpipe.spark.options;
 
 import io.quantpipe.config.ConfFile;
 import io.quantpipe.config.OptionReader;
+import io.quantpipe.eval.QualityGate;
 import io.quantpipe.hnsw.HnswConfig;
 import io.quantpipe.strategy.Strategy;
 import io.quantpipe.vector.Similarity;
@@ -13,7 +14,9 @@ import java.util.Set;
  * Everything one pipeline run needs, as read from a {@code conf/*.conf} profile with command-line
  * overrides on top. Every key is a kebab-case constant below with its default beside it; an unknown
  * key, a wrong type or an out-of-range value is an error that names the key and the value. Keys
- * starting with {@code spark.} are collected in {@link #sparkConf} and handed to Spark unchanged.
+ * starting with {@code spark.} are collected in {@link #sparkConf} and handed to Spark unchanged;
+ * keys starting with {@code airflow.} belong to the scheduler (airflow/quantpipe_dags reads them
+ * from the same profile) and are ignored here. Credentials are refused, whatever their prefix.
  *
  * @param input a TEXMEX directory ({@code base.fvecs}, optional {@code query.fvecs} and
  *     {@code groundtruth.ivecs}), an fvecs file, or a Parquet or Delta table; a path or Hadoop URI
@@ -32,6 +35,7 @@ import java.util.Set;
  * @param delta whether to also write the shards as a Delta table partitioned by {@code partition}
  * @param evalQueries at most this many queries are evaluated
  * @param retainVersions published versions kept (the current one always is)
+ * @param gate the floors of the {@code gate} stage: recall@{@code evalK} and compression ratio
  * @param inputPartitions Spark partitions of the corpus, 0 for Spark's default parallelism
  * @param sparkConf {@code spark.*} settings, in the order given
  */
@@ -40,7 +44,7 @@ public record PipelineOptions(String input, InputFormat inputFormat, String idCo
     double maxRejectFraction, int calibrationSamples, int trainSamples, int pqM, int pqIterations,
     double pqSampleFraction, int partitions, int coarseIterations, HnswConfig hnsw, boolean includeVectors,
     boolean delta, int evalK, int evalEf, int evalNprobe, int evalOversample, int evalQueries,
-    int retainVersions, int inputPartitions, Map<String, String> sparkConf) {
+    int retainVersions, QualityGate gate, int inputPartitions, Map<String, String> sparkConf) {
 
   /** How {@code input} is read. */
   public enum InputFormat { AUTO, FVECS, PARQUET, DELTA }
@@ -73,6 +77,10 @@ public record PipelineOptions(String input, InputFormat inputFormat, String idCo
   public static final String EVAL_QUERIES = "eval-queries";
   public static final String RETAIN_VERSIONS = "retain-versions";
   public static final String INPUT_PARTITIONS = "input-partitions";
+  public static final String GATE_MIN_RECALL = "gate-min-recall";
+  public static final String GATE_MIN_COMPRESSION = "gate-min-compression";
+  /** Prefix of the scheduler's keys, which share the profile and are ignored by the job. */
+  public static final String AIRFLOW_PREFIX = "airflow.";
 
   /** Every key and its default ({@code ""} = none; required keys have no entry). */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -105,6 +113,8 @@ public record PipelineOptions(String input, InputFormat inputFormat, String idCo
     d.put(EVAL_QUERIES, "100");
     d.put(RETAIN_VERSIONS, "3");
     d.put(INPUT_PARTITIONS, "0");
+    d.put(GATE_MIN_RECALL, "0");        // no floor unless the profile sets one
+    d.put(GATE_MIN_COMPRESSION, "1");
     return java.util.Collections.unmodifiableMap(d);
   }
 
@@ -116,8 +126,16 @@ public record PipelineOptions(String input, InputFormat inputFormat, String idCo
 
   /** Parses and validates settings (conf file entries with overrides applied). */
   public static PipelineOptions fromMap(Map<String, String> settings) {
+    Map<String, String> own = new LinkedHashMap<>();
+    settings.forEach((k, v) -> {
+      if (!k.startsWith(AIRFLOW_PREFIX)) {
+        own.put(k, v);
+      } else {
+        OptionReader.checkNotSecret(k);
+      }
+    });
     Map<String, String> spark = new LinkedHashMap<>();
-    Map<String, String> all = OptionReader.withDefaults(settings, DEFAULTS, REQUIRED, "spark.", spark);
+    Map<String, String> all = OptionReader.withDefaults(own, DEFAULTS, REQUIRED, "spark.", spark);
     OptionReader r = new OptionReader(all);
     return new PipelineOptions(r.string(INPUT), r.choice(INPUT_FORMAT, InputFormat.class), r.string(ID_COLUMN),
         r.string(VECTOR_COLUMN), r.optional(QUERIES), r.string(OUTPUT),
@@ -126,7 +144,11 @@ public record PipelineOptions(String input, InputFormat inputFormat, String idCo
         r.fraction(PQ_SAMPLE_FRACTION, false), r.positive(PARTITIONS), r.atLeast(COARSE_ITERATIONS, 0),
         r.hnsw(HNSW_M, HNSW_EF_CONSTRUCTION, SEED), r.bool(INCLUDE_VECTORS), r.bool(DELTA), r.positive(EVAL_K),
         r.positive(EVAL_EF), r.positive(EVAL_NPROBE), r.positive(EVAL_OVERSAMPLE), r.positive(EVAL_QUERIES),
-        r.positive(RETAIN_VERSIONS), r.atLeast(INPUT_PARTITIONS, 0), spark);
+        r.positive(RETAIN_VERSIONS), gate(r), r.atLeast(INPUT_PARTITIONS, 0), spark);
+  }
+
+  private static QualityGate gate(OptionReader r) {
+    return new QualityGate(r.fraction(GATE_MIN_RECALL, true), r.doubleAtLeast(GATE_MIN_COMPRESSION, 1));
   }
 
   /** The options as key/value pairs, the form manifests and logs record. */
@@ -160,6 +182,8 @@ public record PipelineOptions(String input, InputFormat inputFormat, String idCo
     m.put(EVAL_QUERIES, Integer.toString(evalQueries));
     m.put(RETAIN_VERSIONS, Integer.toString(retainVersions));
     m.put(INPUT_PARTITIONS, Integer.toString(inputPartitions));
+    m.put(GATE_MIN_RECALL, Double.toString(gate.minRecall()));
+    m.put(GATE_MIN_COMPRESSION, Double.toString(gate.minCompression()));
     return m;
   }
 

@@ -34,9 +34,39 @@ class PipelineOptionsTest {
 
   @Test
   void theProfilesInConfParse() throws Exception {
-    for (String profile : List.of("local.conf", "pubmed-36m.conf")) {
+    for (String profile : List.of("local.conf", "s3.conf", "pubmed-36m.conf")) {
       PipelineOptions o = PipelineOptions.fromMap(ConfFile.read(Path.of("..", "conf", profile)));
       assertThat(o.output()).isNotBlank();
+    }
+  }
+
+  @Test
+  void gateFloorsAreReadAndCheckedAndAirflowKeysAreLeftToTheScheduler() {
+    Map<String, String> m = base();
+    m.put("gate-min-recall", "0.9");
+    m.put("gate-min-compression", "8");
+    m.put("airflow.retries", "3");
+    PipelineOptions o = PipelineOptions.fromMap(m);
+    assertThat(o.gate().minRecall()).isEqualTo(0.9);
+    assertThat(o.gate().minCompression()).isEqualTo(8);
+    assertThat(o.toMap()).doesNotContainKey("airflow.retries");
+    m.put("gate-min-recall", "1.5");
+    assertThatThrownBy(() -> PipelineOptions.fromMap(m))
+        .hasMessageContaining("gate-min-recall").hasMessageContaining("1.5");
+    m.put("gate-min-recall", "0.9");
+    m.put("gate-min-compression", "0.5");
+    assertThatThrownBy(() -> PipelineOptions.fromMap(m))
+        .hasMessageContaining("gate-min-compression").hasMessageContaining("0.5");
+  }
+
+  @Test
+  void credentialsInAProfileAreRefusedWhateverTheirPrefix() {
+    for (String key : List.of("spark.hadoop.fs.s3a.secret.key", "spark.hadoop.fs.s3a.access.key",
+        "spark.hadoop.fs.s3a.bucket.my-index.session.token", "airflow.kafka.password")) {
+      Map<String, String> m = base();
+      m.put(key, "AKIA...");
+      assertThatThrownBy(() -> PipelineOptions.fromMap(m)).as(key)
+          .hasMessageContaining("'" + key + "' is a credential").hasMessageContaining("AWS_ACCESS_KEY_ID");
     }
   }
 

@@ -51,7 +51,7 @@ public final class LocalPublisher {
     byte[] indexJson = Files.readAllBytes(dir.resolve("index").resolve(IndexManifest.FILE));
     ObjectNode m = new ObjectMapper().createObjectNode();
     m.put("format", CatalogPointer.MANIFEST_FORMAT).put("format_version", 1).put("version", version)
-        .put("codebook_version", version).put("strategy", strategy).put("metric", similarity.cliName())
+        .put("codebook_version", version).put("created", java.time.Instant.now().toString()).put("strategy", strategy).put("metric", similarity.cliName())
         .put("dimension", vectors.dim()).put("published_by", LocalPublisher.class.getSimpleName());
     m.putObject("counts").put("indexed", vectors.count());
     FloatVectors sample = heldOut != null ? heldOut : vectors.slice(0, Math.min(vectors.count(), BASELINE_SAMPLE));

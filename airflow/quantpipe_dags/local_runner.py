@@ -5,7 +5,7 @@ is ``upstream_failed`` when one failed and ``skipped`` when one was skipped; a t
 exits with its ``skip_exit_code`` is ``skipped``; a failed task is retried ``retries`` times (here
 without the retry delay). Each task's output goes to ``LOG_DIR/<task_id>.log``.
 
-    python3 -m quantpipe_dags.local_runner --profile conf/local.conf --dag build
+    PYTHONPATH=airflow /usr/bin/python3 -m quantpipe_dags.local_runner --profile conf/local.conf --dag build
 """
 from __future__ import annotations
 
@@ -71,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--profile", required=True, help="conf profile, e.g. conf/local.conf")
     p.add_argument("--dag", choices=("build", "retrain"), default="build")
     p.add_argument("--run-id", help="PipelineJob's --run-id (default: local.<dag>.<random>)")
-    p.add_argument("--log-dir", default="out/airflow-logs", help="per-task logs (default: out/airflow-logs)")
+    p.add_argument("--log-dir", default=str(commands.REPO_ROOT / "out" / "airflow-logs"),
+                   help="per-task logs (default: out/airflow-logs in the repository)")
     args = p.parse_args(argv)
     try:
         profile = read_profile(args.profile)

@@ -40,7 +40,8 @@ class MemoryCapIT {
     List<String> args = new ArrayList<>(List.of("--input", "sift-300k", "--output", "index", "--strategy", "hybrid-pq"));
     for (String set : new String[] {"train-samples=4000", "calibration-samples=4000", "partitions=8",
         "pq-iterations=4", "coarse-iterations=4", "pq-sample-fraction=0.25", "hnsw-ef-construction=48",
-        "eval-queries=50", "eval-nprobe=4", "include-vectors=false", "delta=false"}) {
+        "eval-queries=50", "eval-nprobe=4", "include-vectors=false", "delta=false",
+        "gate-min-recall=0"}) { // the test is about memory; a 300k corpus at these settings reaches recall@10 0.56
       args.add("--set");
       args.add(set);
     }

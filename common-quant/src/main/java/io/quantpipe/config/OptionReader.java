@@ -117,28 +117,24 @@ public final class OptionReader {
 
   /** A finite number at least {@code min}. */
   public double doubleAtLeast(String key, double min) {
-    double v;
-    try {
-      v = Double.parseDouble(string(key));
-    } catch (NumberFormatException e) {
-      throw bad(key, "a number >= " + min);
-    }
-    if (!(v >= min) || !Double.isFinite(v)) {
-      throw bad(key, "a number >= " + min);
-    }
-    return v;
+    return bounded(key, min, true);
   }
 
   /** A finite number strictly greater than {@code min}. */
   public double doubleAbove(String key, double min) {
+    return bounded(key, min, false);
+  }
+
+  private double bounded(String key, double min, boolean inclusive) {
+    String expected = (inclusive ? "a number >= " : "a number > ") + min;
     double v;
     try {
       v = Double.parseDouble(string(key));
     } catch (NumberFormatException e) {
-      throw bad(key, "a number > " + min);
+      throw bad(key, expected);
     }
-    if (!(v > min) || !Double.isFinite(v)) {
-      throw bad(key, "a number > " + min);
+    if (!(inclusive ? v >= min : v > min) || !Double.isFinite(v)) {
+      throw bad(key, expected);
     }
     return v;
   }

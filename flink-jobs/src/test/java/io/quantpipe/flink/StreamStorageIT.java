@@ -94,7 +94,20 @@ class StreamStorageIT {
     }
     Map<String, String> settings = StreamFixtures.options(kafka.bootstrapServers(), local, "in-s3", "out-s3", "dlq-s3");
     settings.put(StreamOptions.INDEX, root);
-    s3a(s3.secretKey()).forEach((k, v) -> settings.put("hadoop." + k, v));
+    // A profile never holds the keys: they come from outside it, here the JVM's system properties
+    // through the AWS SDK's own provider (the task managers of the MiniCluster share this JVM).
+    Map<String, String> profile = s3a(s3.secretKey());
+    profile.remove("fs.s3a.access.key");
+    profile.remove("fs.s3a.secret.key");
+    profile.put("fs.s3a.aws.credentials.provider",
+        "software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider");
+    profile.forEach((k, v) -> settings.put("hadoop." + k, v));
+    Map<String, String> withSecret = new HashMap<>(settings);
+    withSecret.put("hadoop.fs.s3a.secret.key", s3.secretKey());
+    assertThatThrownBy(() -> StreamOptions.fromMap(withSecret))
+        .hasMessageContaining("'hadoop.fs.s3a.secret.key' is a credential");
+    System.setProperty("aws.accessKeyId", s3.accessKey());
+    System.setProperty("aws.secretAccessKey", s3.secretKey());
     StreamOptions options = StreamOptions.fromMap(settings);
     StreamQuantizerJob.checkIndexRoot(options.indexRoot()); // readable: no exception
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -107,6 +120,8 @@ class StreamStorageIT {
       }
     } finally {
       job.cancel().get();
+      System.clearProperty("aws.accessKeyId");
+      System.clearProperty("aws.secretAccessKey");
     }
     Codebooks books = Codebooks.of(CodebookRelease.fetchCurrent(new LocalBlobStore(local)));
     assertThat(out).hasSize(200);

@@ -188,4 +188,16 @@ public final class HnswJob {
       return out;
     }
   }
+
+  /** The {@code index.json} that lists the partitions built, for the serving reader. */
+  public static IndexManifest indexManifest(List<Built> built, io.quantpipe.vector.Similarity metric, int dim,
+      Long quantizerCrc, int centroids, long centroidsCrc, HnswConfig config) {
+    List<IndexManifest.Partition> parts = new java.util.ArrayList<>();
+    for (Built b : built) {
+      parts.add(new IndexManifest.Partition(b.centroid(), IndexManifest.graphFile(b.centroid()),
+          IndexManifest.vectorsFile(b.centroid()), b.nodes(), b.vectorsCrc()));
+    }
+    return new IndexManifest(IndexManifest.VERSION_CURRENT, metric, dim, quantizerCrc, centroids, centroidsCrc, config,
+        parts);
+  }
 }

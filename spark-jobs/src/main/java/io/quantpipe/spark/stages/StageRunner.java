@@ -145,17 +145,12 @@ public final class StageRunner implements AutoCloseable {
     int tasks = Math.min(o.partitions(), Math.max(1, spark().sparkContext().defaultParallelism()) * 4);
     List<HnswJob.Built> built = HnswJob.run(blocks(), c, artifactBytes(Stage.HNSW), o.hnsw(), tasks,
         run().indexDir());
-    List<IndexManifest.Partition> parts = new ArrayList<>();
-    for (HnswJob.Built b : built) {
-      parts.add(new IndexManifest.Partition(b.centroid(), IndexManifest.graphFile(b.centroid()),
-          IndexManifest.vectorsFile(b.centroid()), b.nodes(), b.vectorsCrc()));
-    }
     IndexStore index = index();
     long centroidsCrc = IndexStore.crc32c(index.readBytes(IndexManifest.CENTROIDS_FILE));
     var trainedRecord = run().read(Stage.TRAIN, StageRecords.Trained.class, Stage.HNSW);
     Long quantizerCrc = trainedRecord.modelBytes() == 0 ? null : trainedRecord.quantizerCrc();
-    String json = new IndexManifest(IndexManifest.VERSION_CURRENT, o.metric(), dim(), quantizerCrc, c.count(),
-        centroidsCrc, o.hnsw(), parts).toJson();
+    String json = HnswJob.indexManifest(built, o.metric(), dim(), quantizerCrc, c.count(), centroidsCrc, o.hnsw())
+        .toJson();
     index.writeString(IndexManifest.FILE, json);
     long crc = IndexStore.crc32c(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     return record(Stage.HNSW, new StageRecords.Built(built, crc, seconds(t0)));

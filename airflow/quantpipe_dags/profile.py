@@ -37,15 +37,17 @@ def _choice(*allowed: str):
 
 
 def _count(v: str) -> int:
-    n = int(v)
-    if n < 0:
+    if not v.isdigit():
         raise ValueError("a whole number >= 0")
-    return n
+    return int(v)
 
 
 def _positive(v: str) -> float:
-    x = float(v)
-    if not x > 0 or x != x or x == float("inf"):
+    try:
+        x = float(v)
+    except ValueError:
+        x = float("nan")
+    if not 0 < x < float("inf"):
         raise ValueError("a number > 0")
     return x
 
@@ -59,10 +61,13 @@ def _schedule(v: str) -> str | None:
 
 
 def _date(v: str) -> _dt.date:
-    return _dt.date.fromisoformat(v)
+    try:
+        return _dt.date.fromisoformat(v)
+    except ValueError:
+        raise ValueError("a date (YYYY-MM-DD)") from None
 
 
-# key -> (parser, default; None = required, what a bad value should have been is the parser's message)
+# key -> (parser, default; None = required); a parser's ValueError says what the value should have been
 AIRFLOW_KEYS = {
     "spark-submit": (_text, "spark-submit"),
     "master": (_text, "local[*]"),
@@ -174,13 +179,4 @@ def _typed(path: Path, key: str, value: str, parser):
     try:
         return parser(value)
     except ValueError as e:
-        raise ProfileError(f"{path}: 'airflow.{key}' must be {_expected(parser, e)}; got '{value}'") from None
-
-
-def _expected(parser, error: ValueError) -> str:
-    if parser is _date:
-        return "a date (YYYY-MM-DD)"
-    message = str(error)
-    if parser in (_count, _positive) and not message.startswith(("a ", "one ")):
-        return {"_count": "a whole number >= 0", "_positive": "a number > 0"}[parser.__name__]
-    return message
+        raise ProfileError(f"{path}: 'airflow.{key}' must be {e}; got '{value}'") from None

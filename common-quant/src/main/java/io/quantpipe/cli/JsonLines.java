@@ -11,16 +11,26 @@ import java.util.List;
 final class JsonLines {
   private JsonLines() {}
 
+  /** Writes one object, pretty-printed, the same way: all or nothing. */
+  static void writeObject(Path file, Object value) throws IOException {
+    replace(file, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(value) + "\n");
+  }
+
   static void write(Path file, List<?> rows) throws IOException {
     ObjectMapper mapper = new ObjectMapper();
-    Path target = file.toAbsolutePath();
-    Files.createDirectories(target.getParent());
-    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
     StringBuilder lines = new StringBuilder();
     for (Object row : rows) {
       lines.append(mapper.writeValueAsString(row)).append('\n');
     }
-    Files.writeString(tmp, lines);
+    replace(file, lines);
+  }
+
+  /** Writes beside the target, then moves over it: a reader sees the old file or the new, never half. */
+  private static void replace(Path file, CharSequence text) throws IOException {
+    Path target = file.toAbsolutePath();
+    Files.createDirectories(target.getParent());
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+    Files.writeString(tmp, text);
     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 }

@@ -42,41 +42,16 @@ final class ResultTable {
       row.add(fmt("%.0f", r.qps()));
       rows.add(row.toArray(new String[0]));
     }
-    int[] widths = new int[rows.get(0).length];
-    for (String[] row : rows) {
-      for (int i = 0; i < row.length; i++) {
-        widths[i] = Math.max(widths[i], row[i].length());
-      }
-    }
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "%s: n=%d d=%d queries=%d metric=%s k=%d ground truth=%s%n",
         dataset.name(), dataset.base().count(), dataset.base().dim(), dataset.queries().count(),
         options.similarity().cliName(), k, dataset.groundTruthSource()));
-    for (int r = 0; r < rows.size(); r++) {
-      String[] row = rows.get(r);
-      for (int i = 0; i < row.length; i++) {
-        String cell = i == 0 ? pad(row[i], widths[i], false) : pad(row[i], widths[i], true);
-        sb.append(cell).append(i + 1 < row.length ? "  " : "");
-      }
-      sb.append('\n');
-      if (r == 0) {
-        int total = 0;
-        for (int w : widths) {
-          total += w + 2;
-        }
-        sb.append("-".repeat(total - 2)).append('\n');
-      }
-    }
+    sb.append(TextTable.render(rows));
     sb.append("bytes/vec counts codes plus the model; +f32: hybrids also read the float32 vectors to rescore.\n");
     return sb.toString();
   }
 
   private static String fmt(String format, double v) {
     return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, format, v);
-  }
-
-  private static String pad(String s, int width, boolean right) {
-    String fill = " ".repeat(width - s.length());
-    return right ? fill + s : s + fill;
   }
 }

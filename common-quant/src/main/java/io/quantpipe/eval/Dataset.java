@@ -77,6 +77,19 @@ public record Dataset(String name, FloatVectors base, FloatVectors queries, int[
     }
   }
 
+  /** Refuses, for cosine, a zero vector (record {@code record} of {@code file}): it has no direction. */
+  static void checkDirection(Path file, long record, float[] row, Similarity similarity) throws VectorFileException {
+    if (similarity != Similarity.COSINE) {
+      return;
+    }
+    for (float x : row) {
+      if (x != 0) {
+        return;
+      }
+    }
+    throw new VectorFileException(file, record, "zero vector has no direction for cosine similarity");
+  }
+
   private static void checkGroundTruth(Path file, int[][] gt, int queries, int base) throws VectorFileException {
     if (gt.length != queries) {
       throw new VectorFileException(file, -1, "holds " + gt.length + " rows but " + QUERY + " holds " + queries + " queries");

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param codeBytesPerVector bytes of one code, corrections included
  * @param rescoreFloatBytes float32 bytes a hybrid also reads for rescoring (0 otherwise)
  * @param recall recall@1, @10, @100 (NaN where k is too small)
+ * @param recallAtK recall@k at the run's own k
  * @param precision precision@k
  * @param ndcg NDCG@k
  * @param map MAP@k
@@ -24,7 +25,7 @@ import java.util.Map;
 public record EvalResult(String dataset, String metric, int n, int d, int nq, int k, int threads,
                          String method, String referenceMethod, Map<String, Object> params,
                          long indexBytes, int codeBytesPerVector, long rescoreFloatBytes,
-                         double[] recall, double precision, double ndcg, double map,
+                         double[] recall, double recallAtK, double precision, double ndcg, double map,
                          double trainSeconds, double buildSeconds, double querySeconds) {
 
   public double bytesPerVector() {
@@ -69,6 +70,9 @@ public record EvalResult(String dataset, String metric, int n, int d, int nq, in
     m.put("recall@1", nullable(recall[0]));
     m.put("recall@10", nullable(recall[1]));
     m.put("recall@100", nullable(recall[2]));
+    if (k != 1 && k != 10 && k != 100) {
+      m.put("recall@" + k, round(recallAtK, 5));
+    }
     m.put("precision@" + k, round(precision, 5));
     m.put("ndcg@" + k, round(ndcg, 5));
     m.put("map@" + k, round(map, 5));

@@ -6,10 +6,10 @@ import io.quantpipe.quant.Quantizer;
 import io.quantpipe.search.ExactSearcher;
 import io.quantpipe.search.QuantizedSearcher;
 import io.quantpipe.search.RescoringSearcher;
-import io.quantpipe.search.SearchResult;
 import io.quantpipe.search.VectorSearcher;
 import io.quantpipe.strategy.Strategy;
 import io.quantpipe.strategy.StrategyTrainer;
+import io.quantpipe.strategy.TrainingOptions;
 import io.quantpipe.vector.FloatVectors;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,75 +37,148 @@ public final class StrategyEvaluator {
   }
 
   /**
-   * Evaluates a strategy; {@code artifactSink}, when not null, receives the trained quantizer
-   * (skipped for {@code none}).
+   * Evaluates a strategy with the run's options; {@code artifactSink}, when not null, receives the
+   * trained quantizer (skipped for {@code none}).
    */
   public EvalResult evaluate(Strategy strategy, Consumer<Quantizer> artifactSink) {
-    FloatVectors base = dataset.base();
-    int n = base.count();
-    int d = base.dim();
-    long t0 = System.nanoTime();
-    Quantizer quantizer = StrategyTrainer.train(strategy, base, options.similarity(), options.training());
-    double trainSeconds = (System.nanoTime() - t0) / 1e9;
-
-    Map<String, Object> params = StrategyTrainer.describe(strategy, d, options.training(), n);
-    VectorSearcher searcher;
-    long indexBytes;
-    int codeBytes;
-    double buildSeconds;
-    if (quantizer == null) {
-      t0 = System.nanoTime();
-      searcher = new ExactSearcher(base, options.similarity());
-      buildSeconds = (System.nanoTime() - t0) / 1e9;
-      indexBytes = 4L * n * d;
-      codeBytes = 4 * d;
-    } else {
-      t0 = System.nanoTime();
-      EncodedVectors encoded = quantizer.encodeAll(base);
-      buildSeconds = (System.nanoTime() - t0) / 1e9;
-      long modelBytes = QuantizerCodec.toBytes(quantizer, "{}").length;
-      searcher = new QuantizedSearcher(encoded, modelBytes);
-      indexBytes = searcher.memoryBytes();
-      codeBytes = quantizer.codeBytes();
-      if (artifactSink != null) {
-        artifactSink.accept(quantizer);
-      }
+    PreparedStrategy prepared = prepare(strategy, options.training());
+    if (prepared.quantizer() != null && artifactSink != null) {
+      artifactSink.accept(prepared.quantizer());
     }
-    if (strategy.hybrid()) {
-      RescoringSearcher hybrid = new RescoringSearcher(searcher, exact, options.oversample(), options.candidates());
-      params.put("rescore", "float_exact");
-      if (options.candidates() > 0) {
-        params.put("candidates", options.candidates());
-      } else {
-        params.put("oversample", options.oversample());
-      }
-      searcher = hybrid;
-    }
-    int[][] answers = new int[dataset.queries().count()][];
-    double querySeconds = timeQueries(searcher, answers);
-    return score(strategy, params, indexBytes, codeBytes, strategy.hybrid() ? 4L * n * d : 0,
-        answers, trainSeconds, buildSeconds, querySeconds);
+    return measure(prepared, strategy, options.oversample(), options.candidates());
   }
 
-  private double timeQueries(VectorSearcher searcher, int[][] answers) {
+  /** Trains the encoding {@code strategy} needs with {@code training} and encodes the corpus with it. */
+  public PreparedStrategy prepare(Strategy strategy, TrainingOptions training) {
+    FloatVectors base = dataset.base();
+    long t0 = System.nanoTime();
+    Quantizer quantizer = StrategyTrainer.train(strategy, base, options.similarity(), training);
+    double trainSeconds = (System.nanoTime() - t0) / 1e9;
+    t0 = System.nanoTime();
+    if (quantizer == null) {
+      VectorSearcher searcher = new ExactSearcher(base, options.similarity());
+      double buildSeconds = (System.nanoTime() - t0) / 1e9;
+      return new PreparedStrategy(strategy, training, null, searcher, 4L * base.count() * base.dim(), 4 * base.dim(), 0,
+          trainSeconds, buildSeconds);
+    }
+    EncodedVectors encoded = quantizer.encodeAll(base);
+    double buildSeconds = (System.nanoTime() - t0) / 1e9;
+    long modelBytes = QuantizerCodec.toBytes(quantizer, "{}").length;
+    VectorSearcher searcher = new QuantizedSearcher(encoded, modelBytes);
+    return new PreparedStrategy(strategy, training, quantizer, searcher, searcher.memoryBytes(), quantizer.codeBytes(),
+        modelBytes, trainSeconds, buildSeconds);
+  }
+
+  /**
+   * Answers every query with {@code prepared}'s encoding, searched as {@code strategy} says: its
+   * codes alone, or, for a hybrid, a candidate list of {@code k × oversample} (or {@code candidates}
+   * when positive) rescored with the float32 vectors. {@code strategy} must share the preparation's base.
+   */
+  public EvalResult measure(PreparedStrategy prepared, Strategy strategy, int oversample, int candidates) {
+    if (strategy.base() != prepared.strategy().base()) {
+      throw new IllegalArgumentException("Strategy " + strategy.name() + " cannot be searched with the encoding prepared for "
+          + prepared.strategy().name());
+    }
+    VectorSearcher searcher = prepared.searcher();
+    if (strategy.hybrid()) {
+      searcher = new RescoringSearcher(searcher, exact, oversample, candidates);
+    }
+    VectorSearcher timed = searcher;
+    int[][] answers = new int[dataset.queries().count()][];
+    double querySeconds = timeQueries((q, query) -> timed.search(query, options.k()).ids(), answers);
+    return score(prepared, strategy, oversample, candidates, answers, querySeconds);
+  }
+
+  /**
+   * Every query's best {@code depth} candidates under {@code prepared}'s encoding, best first, and
+   * the fastest time of a pass over all queries. Since {@link io.quantpipe.search.TopK} orders by
+   * score, then ordinal, the best {@code k} of any smaller depth is a prefix of this list: one scan
+   * serves the plain strategy and each oversample factor of its hybrid, with the answers
+   * {@link #measure} would give.
+   *
+   * @param ids the candidates of each query
+   * @param seconds the fastest pass over all queries
+   */
+  public record Shortlists(PreparedStrategy prepared, int depth, int[][] ids, double seconds) {}
+
+  /** Scans {@code prepared}'s codes once per query for the best {@code depth} candidates (timed). */
+  public Shortlists shortlist(PreparedStrategy prepared, int depth) {
+    int[][] ids = new int[dataset.queries().count()][];
+    double seconds = timeQueries((q, query) -> prepared.searcher().search(query, depth).ids(), ids);
+    return new Shortlists(prepared, depth, ids, seconds);
+  }
+
+  /**
+   * The result of {@code strategy} from a scan: its top {@code k} for a plain strategy (timed as the
+   * scan), or, for a hybrid, its first {@code k × oversample} candidates rescored with the float32
+   * vectors (timed as the scan plus the rescoring pass).
+   */
+  public EvalResult fromShortlists(Shortlists scan, Strategy strategy, int oversample) {
+    PreparedStrategy prepared = scan.prepared();
+    if (strategy.base() != prepared.strategy().base()) {
+      throw new IllegalArgumentException("Strategy " + strategy.name() + " cannot use the scan of " + prepared.strategy().name());
+    }
+    int k = options.k();
+    int wanted = strategy.hybrid() ? Math.max(k, k * oversample) : k;
+    if (wanted > scan.depth()) {
+      throw new IllegalArgumentException("A scan " + scan.depth() + " deep cannot give " + wanted + " candidates");
+    }
+    int[][] answers = new int[scan.ids().length][];
+    double seconds = scan.seconds();
+    if (strategy.hybrid()) {
+      seconds += timeQueries((q, query) -> exact.rescore(query, prefix(scan.ids()[q], wanted), k).ids(), answers);
+    } else {
+      for (int q = 0; q < answers.length; q++) {
+        answers[q] = prefix(scan.ids()[q], k);
+      }
+    }
+    return score(prepared, strategy, oversample, 0, answers, seconds);
+  }
+
+  private static int[] prefix(int[] ids, int n) {
+    return ids.length <= n ? ids : java.util.Arrays.copyOf(ids, n);
+  }
+
+  /** One query's answer, given its index and its vector. */
+  private interface Answer {
+    int[] of(int q, float[] query);
+  }
+
+  private double timeQueries(Answer answer, int[][] answers) {
     FloatVectors queries = dataset.queries();
     float[][] rows = new float[queries.count()][];
     for (int q = 0; q < rows.length; q++) {
       rows[q] = queries.get(q);
     }
     for (int q = 0; q < Math.min(16, rows.length); q++) {
-      searcher.search(rows[q], options.k()); // warm-up, untimed
+      answer.of(q, rows[q]); // warm-up, untimed
     }
     double best = Double.MAX_VALUE;
     for (int r = 0; r < options.repeat(); r++) {
       long t0 = System.nanoTime();
       for (int q = 0; q < rows.length; q++) {
-        SearchResult result = searcher.search(rows[q], options.k());
-        answers[q] = result.ids();
+        answers[q] = answer.of(q, rows[q]);
       }
       best = Math.min(best, (System.nanoTime() - t0) / 1e9);
     }
     return best;
+  }
+
+  private EvalResult score(PreparedStrategy prepared, Strategy strategy, int oversample, int candidates, int[][] answers,
+                           double querySeconds) {
+    FloatVectors base = dataset.base();
+    Map<String, Object> params = StrategyTrainer.describe(strategy, base.dim(), prepared.training(), base.count());
+    if (strategy.hybrid()) {
+      params.put("rescore", "float_exact");
+      if (candidates > 0) {
+        params.put("candidates", candidates);
+      } else {
+        params.put("oversample", oversample);
+      }
+    }
+    return score(strategy, params, prepared.indexBytes(), prepared.codeBytes(),
+        strategy.hybrid() ? 4L * base.count() * base.dim() : 0, answers, prepared.trainSeconds(), prepared.buildSeconds(),
+        querySeconds);
   }
 
   private EvalResult score(Strategy strategy, Map<String, Object> params, long indexBytes, int codeBytes,
@@ -114,6 +187,7 @@ public final class StrategyEvaluator {
     int nq = answers.length;
     double[] recall = new double[3];
     int[] depths = {1, 10, 100};
+    double recallK = 0;
     double precision = 0;
     double ndcg = 0;
     double map = 0;
@@ -124,6 +198,7 @@ public final class StrategyEvaluator {
           recall[i] += RetrievalMetrics.recall(answers[q], truth, depths[i]);
         }
       }
+      recallK += RetrievalMetrics.recall(answers[q], truth, k);
       precision += RetrievalMetrics.precision(answers[q], truth, k);
       ndcg += RetrievalMetrics.ndcg(answers[q], truth, k);
       map += RetrievalMetrics.averagePrecision(answers[q], truth, k);
@@ -133,7 +208,7 @@ public final class StrategyEvaluator {
     }
     EvalResult result = new EvalResult(dataset.name(), options.similarity().cliName(), dataset.base().count(),
         dataset.base().dim(), nq, k, 1, strategy.name(), strategy.referenceMethod(), new LinkedHashMap<>(params),
-        indexBytes, codeBytes, rescoreBytes, recall, precision / nq, ndcg / nq, map / nq, train, build, query);
+        indexBytes, codeBytes, rescoreBytes, recall, recallK / nq, precision / nq, ndcg / nq, map / nq, train, build, query);
     LOG.info("{}: recall@{}={} qps={}", strategy.name(), k, String.format("%.4f", result.recallAt(k >= 10 ? 10 : 1)),
         String.format("%.0f", result.qps()));
     return result;

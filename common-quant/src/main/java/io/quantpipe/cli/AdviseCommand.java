@@ -121,6 +121,11 @@ public final class AdviseCommand implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "1", description = "Timed query passes per candidate, best reported (default: ${DEFAULT-VALUE}).")
     int repeat;
 
+    /** The {@code --metric} as given (validated by {@link #options()}). */
+    public String metric() {
+      return metric;
+    }
+
     /** The validated options. */
     public AdviseOptions options() {
       if (sample < 1) {

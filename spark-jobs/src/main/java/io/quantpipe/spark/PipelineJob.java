@@ -141,7 +141,22 @@ public final class PipelineJob implements Callable<Integer> {
   }
 
   Map<String, String> settings() throws java.io.IOException {
-    Map<String, String> s = new LinkedHashMap<>(ConfFile.read(conf));
+    Map<String, String> s = withOverrides(ConfFile.read(conf), sets, sparkConfs);
+    if (input != null) {
+      s.put(PipelineOptions.INPUT, input);
+    }
+    if (output != null) {
+      s.put(PipelineOptions.OUTPUT, output);
+    }
+    if (strategy != null) {
+      s.put(PipelineOptions.STRATEGY, strategy);
+    }
+    return s;
+  }
+
+  /** A profile's settings with {@code --set KEY=VALUE} and {@code --spark-conf spark.KEY=VALUE} applied on top. */
+  public static Map<String, String> withOverrides(Map<String, String> profile, List<String> sets, List<String> sparkConfs) {
+    Map<String, String> s = new LinkedHashMap<>(profile);
     for (String set : sets) {
       var e = ConfFile.parseOverride(set, "--set");
       s.put(e.getKey(), e.getValue());
@@ -152,15 +167,6 @@ public final class PipelineJob implements Callable<Integer> {
         throw new IllegalArgumentException("--spark-conf takes spark.* settings; got '" + e.getKey() + "'");
       }
       s.put(e.getKey(), e.getValue());
-    }
-    if (input != null) {
-      s.put(PipelineOptions.INPUT, input);
-    }
-    if (output != null) {
-      s.put(PipelineOptions.OUTPUT, output);
-    }
-    if (strategy != null) {
-      s.put(PipelineOptions.STRATEGY, strategy);
     }
     return s;
   }

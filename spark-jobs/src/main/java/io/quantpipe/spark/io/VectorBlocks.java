@@ -108,7 +108,7 @@ public final class VectorBlocks {
    * depth 2 sends about the square root of the partition count: 93 partials for 8,640 partitions,
    * each a full training sample (hundreds of MB at 1536 dims) once merged.
    */
-  public static int treeDepth(JavaRDD<VectorBlock> blocks) {
+  public static int treeDepth(JavaRDD<?> blocks) {
     int partitions = Math.max(1, blocks.getNumPartitions());
     return Math.max(2, (int) Math.ceil(Math.log(partitions) / Math.log(4)));
   }

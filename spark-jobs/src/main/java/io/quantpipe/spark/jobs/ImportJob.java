@@ -52,9 +52,17 @@ public final class ImportJob {
   public record Result(int dim, long rows, long valid, long rejected, Map<String, Long> rejectedByReason,
       String inputTable, String rejectedTable) {}
 
-  public static Result run(SparkSession spark, PipelineOptions options, InputSource source, String inputTable,
-      String rejectedTable) throws IOException {
-    spark.sparkContext().setJobGroup("import", "import " + source.corpus(), false);
+  /**
+   * The corpus as read, every row classified: {@code (id, vector, reason)}, {@code reason} null
+   * for a valid row. Lazy: nothing is read until an action runs.
+   *
+   * @param rows the classified rows
+   * @param dim the corpus dimension (declared by fvecs, the most common length for tables)
+   */
+  public record Classified(Dataset<Row> rows, int dim) {}
+
+  /** Reads {@code source} and classifies its rows as the import does (see the class comment). */
+  public static Classified classify(SparkSession spark, PipelineOptions options, InputSource source) throws IOException {
     int splits = options.inputPartitions() > 0 ? options.inputPartitions() : spark.sparkContext().defaultParallelism();
     Dataset<Row> raw;
     int dim;
@@ -82,6 +90,15 @@ public final class ImportJob {
                   concat(lit("duplicate id ("), col("copies").cast("string"), lit(" rows)")))
                   .otherwise(classified.col("reason")).as("reason"));
     }
+    return new Classified(classified, dim);
+  }
+
+  public static Result run(SparkSession spark, PipelineOptions options, InputSource source, String inputTable,
+      String rejectedTable) throws IOException {
+    spark.sparkContext().setJobGroup("import", "import " + source.corpus(), false);
+    Classified read = classify(spark, options, source);
+    int dim = read.dim();
+    Dataset<Row> classified = read.rows();
     classified = classified.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       classified.where(col("reason").isNull()).select("id", "vector")

@@ -24,10 +24,14 @@ import picocli.CommandLine.Option;
  * (nothing published, a corrupt or missing file, an unknown or incomplete version, unreachable
  * storage; one line on stderr naming the path and the reason), 1 anything unexpected.
  */
-@Command(name = "stats", mixinStandardHelpOptions = true,
+// Not mixinStandardHelpOptions: its -V/--version would take the --version this command selects with.
+@Command(name = "stats",
     description = "Statistics of a published index version: vectors, training, memory, partitions, recall.")
 public final class StatsCommand implements Callable<Integer> {
-  @Option(names = "--index", required = true, description = "The index root: a path or Hadoop URI (s3a://...).")
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  @Option(names = "--index", required = true, paramLabel = "URI", description = "The index root: a path or Hadoop URI (s3a://...).")
   String index;
 
   @Option(names = "--version", paramLabel = "N", description = "A complete version to describe (default: the current one).")

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.quantpipe.catalog.CatalogPointer;
+import io.quantpipe.catalog.CodebookRelease;
 import io.quantpipe.spark.SparkTestBase;
 import io.quantpipe.spark.jobs.Pipeline;
 import io.quantpipe.spark.options.PipelineOptions;
@@ -121,16 +123,34 @@ class StatsCommandIT extends SparkTestBase {
 
   @Test
   void anEarlierCompleteVersionIsShownAndAnIncompleteOneRefused() throws Exception {
-    Path copy = copyOfRoot("incomplete");
-    Files.createDirectories(copy.resolve("versions").resolve("v-000002")); // a run that failed before publishing
-    Result shown = stats("--index", copy.toString(), "--version", "1");
-    assertThat(shown.code).as(shown.err).isZero();
-    assertThat(shown.out).contains("v2       incomplete (no manifest)");
+    Path copy = copyOfRoot("versions");
+    // Version 2 (a republished copy of 1) is current, version 3's run failed before publishing.
+    Path v1 = copy.resolve("versions/v-000001");
+    Path v2 = Files.createDirectories(copy.resolve("versions/v-000002/index"));
+    try (Stream<Path> files = Files.list(v1.resolve("index"))) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.copy(f, v2.resolve(f.getFileName()));
+      }
+    }
+    byte[] manifest2 = Files.readString(v1.resolve("manifest.json")).replaceFirst("\"version\" : 1,", "\"version\" : 2,")
+        .getBytes(StandardCharsets.UTF_8);
+    Files.write(copy.resolve("versions/v-000002/manifest.json"), manifest2);
+    Files.write(copy.resolve("_CURRENT"), new CatalogPointer(2, CodebookRelease.crc32c(manifest2)).toBytes());
+    Files.createDirectories(copy.resolve("versions/v-000003"));
 
-    Result refused = stats("--index", copy.toString(), "--version", "2");
+    Result current = stats("--index", copy.toString());
+    assertThat(current.code).as(current.err).isZero();
+    assertThat(current.out).contains("version 2 (current)");
+    Result earlier = stats("--index", copy.toString(), "--version", "1");
+    assertThat(earlier.code).as(earlier.err).isZero();
+    assertThat(earlier.out).startsWith("index " + copy + ", version 1, published ")
+        .contains("  v1       complete (shown above)\n  v2       complete, current\n"
+            + "  v3       incomplete (no manifest)\n");
+
+    Result refused = stats("--index", copy.toString(), "--version", "3");
     assertThat(refused.code).isEqualTo(2);
-    assertThat(refused.err).isEqualTo(String.format("stats: Version 2 under %s is incomplete: no %s (its run failed "
-        + "or has not published yet); complete versions: 1%n", copy, copy.resolve("versions/v-000002/manifest.json")));
+    assertThat(refused.err).isEqualTo(String.format("stats: Version 3 under %s is incomplete: no %s (its run failed "
+        + "or has not published yet); complete versions: 1, 2%n", copy, copy.resolve("versions/v-000003/manifest.json")));
   }
 
   @Test
@@ -178,8 +198,7 @@ class StatsCommandIT extends SparkTestBase {
     Path garbled = copyOfRoot("garbled-manifest");
     byte[] bytes = "{\"format\": \"quantpipe-index-version\", \"version\": ".getBytes(StandardCharsets.UTF_8);
     Files.write(garbled.resolve("versions/v-000001/manifest.json"), bytes);
-    Files.writeString(garbled.resolve("_CURRENT"), new String(new io.quantpipe.catalog.CatalogPointer(1,
-        io.quantpipe.catalog.CodebookRelease.crc32c(bytes)).toBytes(), StandardCharsets.UTF_8));
+    Files.write(garbled.resolve("_CURRENT"), new CatalogPointer(1, CodebookRelease.crc32c(bytes)).toBytes());
     Result g = stats("--index", garbled.toString());
     assertThat(g.code).isEqualTo(2);
     assertThat(g.err).startsWith("stats: " + garbled.resolve("versions/v-000001/manifest.json")

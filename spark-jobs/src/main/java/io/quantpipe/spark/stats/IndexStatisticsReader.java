@@ -92,10 +92,7 @@ public final class IndexStatisticsReader {
             CatalogPointer.FILE, v), e);
       }
       throw new IllegalArgumentException(String.format("Version %d under %s is incomplete: no %s (its run failed "
-          + "or has not published yet); complete versions: %s", v, root, name, versions.stream()
-          .filter(IndexStatistics.VersionEntry::complete).map(e2 -> String.valueOf(e2.version()))
-          .collect(Collectors.joining(", ", "", versions.stream().anyMatch(IndexStatistics.VersionEntry::complete)
-              ? "" : "none"))));
+          + "or has not published yet); complete versions: %s", v, root, name, complete(versions)), e);
     }
     if (current) {
       pointer.checkManifest(bytes, name);
@@ -228,6 +225,12 @@ public final class IndexStatisticsReader {
       out.add(new IndexStatistics.VersionEntry(v, complete, pointer != null && pointer.version() == v));
     }
     return out;
+  }
+
+  private static String complete(List<IndexStatistics.VersionEntry> versions) {
+    String list = versions.stream().filter(IndexStatistics.VersionEntry::complete)
+        .map(e -> String.valueOf(e.version())).collect(Collectors.joining(", "));
+    return list.isEmpty() ? "none" : list;
   }
 
   private static String describe(List<IndexStatistics.VersionEntry> versions) {

@@ -9,7 +9,7 @@ import java.util.Map;
  * The figures a version's {@code manifest.json} records (written by the pipeline's
  * {@code PipelineResult.manifestJson}), read field by field: a missing required field is a
  * {@link CorruptArtifactException} naming the manifest and the field, never a silent zero.
- * Immutable view over the parsed JSON; not thread-safe only in that {@link JsonNode} is not.
+ * A read-only view over the parsed JSON, used by one thread.
  */
 final class ManifestFigures {
   private final JsonNode manifest;
@@ -48,7 +48,8 @@ final class ManifestFigures {
     JsonNode drift = manifest.path("drift_baseline").path("mean_relative_error");
     return new IndexStatistics.Training(field("codebook_version").asInt(), field("options.seed").asLong(),
         quantizerParams, manifest.path("data_fingerprint").asText(null), seconds.get("train"), seconds.get("coarse"),
-        field("options.partitions").asInt(), field("options.coarse-iterations").asInt(), drift.isNumber() ? drift.asDouble() : null, seconds);
+        field("options.partitions").asInt(), field("options.coarse-iterations").asInt(),
+        drift.isNumber() ? drift.asDouble() : null, seconds);
   }
 
   IndexStatistics.Evaluation evaluation() throws CorruptArtifactException {

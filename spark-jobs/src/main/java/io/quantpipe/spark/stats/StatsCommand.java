@@ -19,10 +19,11 @@ import picocli.CommandLine.Option;
 /**
  * {@code bin/quantpipe stats}: what a published index version holds (counts, training, memory
  * against float32, partition balance, evaluation figures, the versions under the root), read from
- * storage through Hadoop's FileSystem with no Spark session, so it answers in about a second.
+ * storage through Hadoop's FileSystem with no Spark session, so it answers in about two seconds, JVM start included.
  * Exit codes, as {@code PipelineJob}'s: 0 done, 2 bad options or an index that cannot be read
  * (nothing published, a corrupt or missing file, an unknown or incomplete version, unreachable
- * storage; one line on stderr naming the path and the reason), 1 anything unexpected.
+ * storage; one line on stderr naming the path and the reason), 1 anything unexpected. One instance
+ * per invocation, not thread-safe.
  */
 // Not mixinStandardHelpOptions: its -V/--version would take the --version this command selects with.
 @Command(name = "stats",
@@ -31,19 +32,24 @@ public final class StatsCommand implements Callable<Integer> {
   @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
   boolean help;
 
-  @Option(names = "--index", required = true, paramLabel = "URI", description = "The index root: a path or Hadoop URI (s3a://...).")
+  @Option(names = "--index", required = true, paramLabel = "URI",
+      description = "The index root: a path or Hadoop URI (s3a://...).")
   String index;
 
-  @Option(names = "--version", paramLabel = "N", description = "A complete version to describe (default: the current one).")
+  @Option(names = "--version", paramLabel = "N",
+      description = "A complete version to describe (default: the current one).")
   Integer version;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "Also write the statistics to FILE as one JSON object.")
+  @Option(names = "--json", paramLabel = "FILE",
+      description = "Also write the statistics to FILE as one JSON object.")
   Path json;
 
-  @Option(names = "--conf", paramLabel = "FILE", description = "A pipeline profile whose spark.hadoop.* keys reach storage.")
+  @Option(names = "--conf", paramLabel = "FILE",
+      description = "A pipeline profile whose spark.hadoop.* keys reach storage.")
   Path conf;
 
-  @Option(names = "--hadoop", paramLabel = "KEY=VALUE", description = "A Hadoop setting for the index root (after --conf).")
+  @Option(names = "--hadoop", paramLabel = "KEY=VALUE",
+      description = "A Hadoop setting for the index root (after --conf).")
   List<String> hadoop = new ArrayList<>();
 
   private PrintWriter out;

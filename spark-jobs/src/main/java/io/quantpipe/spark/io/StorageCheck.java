@@ -51,21 +51,36 @@ public final class StorageCheck {
   }
 
   static String explain(String rootUri, Throwable e) {
-    String what;
+    String what = diagnose(e);
+    return "Cannot write the output " + rootUri + ": " + (what == null ? "the store refused a test write" : what)
+        + ". Nothing was computed. Cause: " + firstLine(e);
+  }
+
+  /**
+   * What a file system's exception says went wrong, for a one-line message: rejected credentials, a
+   * missing bucket or an unreachable endpoint; {@code null} when it is none of those. Readers of an
+   * index root ({@code bin/quantpipe stats}) use it too, so reads and writes explain alike.
+   */
+  public static String diagnose(Throwable e) {
     if (has(e, AccessDeniedException.class) || text(e).contains("SignatureDoesNotMatch")
         || text(e).contains("InvalidAccessKeyId") || text(e).contains("403")) {
-      what = "the credentials were rejected (check fs.s3a.access.key/secret.key or the environment's AWS credentials)";
+      return "the credentials were rejected (check fs.s3a.access.key/secret.key or the environment's AWS credentials)";
     } else if (text(e).contains("NoSuchBucket") || text(e).contains("does not exist")
         || e.getClass().getSimpleName().equals("UnknownStoreException") || has(e, FileNotFoundException.class)) {
-      what = "the bucket does not exist";
+      return "the bucket does not exist";
     } else if (has(e, ConnectException.class) || has(e, UnknownHostException.class)
         || has(e, SocketTimeoutException.class) || text(e).contains("Unable to execute HTTP request")
         || text(e).contains("Connection refused")) {
-      what = "the endpoint is unreachable (check fs.s3a.endpoint and the network)";
-    } else {
-      what = "the store refused a test write";
+      return "the endpoint is unreachable (check fs.s3a.endpoint and the network)";
     }
-    return "Cannot write the output " + rootUri + ": " + what + ". Nothing was computed. Cause: " + firstLine(e);
+    return null;
+  }
+
+  /** The exception's class and the first line of its message. */
+  public static String firstLine(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return e.getClass().getSimpleName() + ": " + (nl < 0 ? m : m.substring(0, nl));
   }
 
   private static boolean has(Throwable e, Class<? extends Throwable> type) {
@@ -83,11 +98,5 @@ public final class StorageCheck {
       sb.append(t.getClass().getName()).append(": ").append(t.getMessage()).append('\n');
     }
     return sb.toString();
-  }
-
-  private static String firstLine(Throwable e) {
-    String m = String.valueOf(e.getMessage());
-    int nl = m.indexOf('\n');
-    return e.getClass().getSimpleName() + ": " + (nl < 0 ? m : m.substring(0, nl));
   }
 }

@@ -79,6 +79,15 @@ class HnswPartitionTest {
   }
 
   @Test
+  void theProjectedBytesPerNodeMatchAWrittenGraph() throws IOException {
+    long[] ids = new long[base.count()];
+    java.util.Arrays.setAll(ids, i -> i);
+    double measured = (double) Files.size(writeFloat("projected.qph", ids)) / base.count();
+    // advise projects graph memory with this figure; the header is the only other cost.
+    assertThat(measured).isCloseTo(HnswPartitionFormat.expectedBytesPerNode(16), org.assertj.core.data.Percentage.withPercentage(2));
+  }
+
+  @Test
   void sameSeedAndOneThreadGiveTheSameBytes() throws Exception {
     OnHeapHnswGraph again = new HnswBuilder(new FloatScorerSupplier(base, Similarity.EUCLIDEAN), CONFIG).build(1);
     Path first = writeFloat("a.qph", HnswPartitionBuilder.ordinalIds(base.count()));

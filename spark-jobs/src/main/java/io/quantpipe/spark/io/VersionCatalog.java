@@ -113,6 +113,57 @@ public final class VersionCatalog {
   public void publish(int version, String manifestJson) throws IOException {
     byte[] manifest = manifestJson.getBytes(StandardCharsets.UTF_8);
     new IndexStore(versionUri(version), fs.getConf()).writeBytes(MANIFEST, manifest);
+    writePointer(version, manifest);
+  }
+
+  /** Whether {@code version}'s directory holds its manifest (the run that wrote it finished). */
+  public boolean isComplete(int version) throws IOException {
+    return fs.exists(new Path(versionUri(version), MANIFEST));
+  }
+
+  /**
+   * Points back to an earlier complete version: {@code to}, or when null the newest complete
+   * version below the current one. Its manifest is read again and its CRC32C recorded in the
+   * pointer, so readers check it as they check a fresh publish.
+   *
+   * @return the version now current
+   * @throws IllegalArgumentException when nothing is published, or there is no such complete version
+   */
+  public int rollback(Integer to) throws IOException {
+    CatalogPointer current = current();
+    if (current == null) {
+      throw new IllegalArgumentException("Nothing is published under " + root + " (no " + POINTER + "): nothing to roll back");
+    }
+    int target;
+    if (to != null) {
+      if (!versions().contains(to) || !isComplete(to)) {
+        throw new IllegalArgumentException("Version " + to + " under " + root + " is not a complete version (present: "
+            + versions() + "; retention may have deleted it)");
+      }
+      target = to;
+    } else {
+      target = -1;
+      for (int v : versions()) {
+        if (v < current.version() && isComplete(v)) {
+          target = v;
+        }
+      }
+      if (target < 0) {
+        throw new IllegalArgumentException("No complete version older than the current " + current.version() + " under "
+            + root + " to roll back to (present: " + versions() + ")");
+      }
+    }
+    byte[] manifest;
+    try (var in = fs.open(new Path(versionUri(target), MANIFEST))) {
+      manifest = in.readAllBytes();
+    }
+    writePointer(target, manifest);
+    LOG.info("Rolled back {} from version {} to {}", root, current.version(), target);
+    return target;
+  }
+
+  /** Replaces the pointer in one step: a rename on file systems, a single PUT on S3 (both atomic). */
+  private void writePointer(int version, byte[] manifest) throws IOException {
     byte[] pointer = new CatalogPointer(version, IndexStore.crc32c(manifest)).toBytes();
     Path target = new Path(root, POINTER);
     if ("s3a".equals(fs.getScheme())) {
@@ -144,7 +195,7 @@ public final class VersionCatalog {
     List<Integer> all = versions();
     List<Integer> complete = new ArrayList<>();
     for (int v : all) {
-      if (fs.exists(new Path(versionUri(v), MANIFEST))) {
+      if (isComplete(v)) {
         complete.add(v);
       }
     }

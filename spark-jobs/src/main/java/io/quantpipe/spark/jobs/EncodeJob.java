@@ -32,7 +32,7 @@ public final class EncodeJob {
   private EncodeJob() {}
 
   /** What encoding wrote. */
-  public record Result(long rows, int codeBytes, String shards, String delta) {}
+  public record Result(long rows, int codeBytes, String shards) {}
 
   /** The shard schema. */
   public static StructType schema(boolean includeVectors) {
@@ -47,11 +47,9 @@ public final class EncodeJob {
   /**
    * @param artifactBytes the quantizer artifact as shipped, or {@code null} for float32 ({@code none}:
    *     empty codes)
-   * @param deltaTable where to write the Delta table, or {@code null} for none
    */
   public static Result run(SparkSession spark, JavaRDD<VectorBlock> blocks, byte[] artifactBytes,
-      CoarseQuantizer coarse, int codebookVersion, boolean includeVectors, String shards, String deltaTable)
-{
+      CoarseQuantizer coarse, int codebookVersion, boolean includeVectors, String shards) {
     spark.sparkContext().setJobGroup("encode", "encode: quantized Parquet shards", false);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<byte[]> artifact = jsc.broadcast(artifactBytes == null ? new byte[0] : artifactBytes); // none: no codes
@@ -95,14 +93,9 @@ public final class EncodeJob {
     spark.createDataFrame(rows, schema(includeVectors)).write().mode(SaveMode.Overwrite).parquet(shards);
     Dataset<Row> written = spark.read().parquet(shards);
     long count = written.count();
-    if (deltaTable != null) {
-      spark.sparkContext().setJobGroup("encode", "encode: Delta table partitioned by partition", false);
-      written.repartition(col("partition")).write().format("delta").partitionBy("partition")
-          .mode(SaveMode.Overwrite).save(deltaTable);
-    }
     artifact.destroy();
     centroids.destroy();
-    return new Result(count, written.first().<byte[]>getAs("code").length, shards, deltaTable);
+    return new Result(count, written.first().<byte[]>getAs("code").length, shards);
   }
 
   public static float[] centroidRows(CoarseQuantizer coarse) {

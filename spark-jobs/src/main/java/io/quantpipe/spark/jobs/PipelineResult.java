@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quantpipe.catalog.Codebooks;
+import io.quantpipe.spark.io.PublishedTable;
 import io.quantpipe.spark.options.PipelineOptions;
 import io.quantpipe.spark.stages.StageRecords;
 import java.io.IOException;
@@ -22,11 +23,13 @@ import java.util.Map;
  * @param graphBytes all partition files' size (graph, ids and codes)
  * @param baselineError the quantizer's mean relative reconstruction error on the held-out queries
  *     (the drift baseline streaming compares against), {@code NaN} for float32
+ * @param deltaVersion the commit of the root Delta table ({@code ROOT/table}) holding this
+ *     version's codes, or -1 when the run writes no Delta table
  */
 public record PipelineResult(int version, String versionUri, PipelineOptions options, int dim,
     ImportJob.Result imported, long indexed, int codeBytes, long modelBytes, long quantizerCrc, long graphBytes,
     List<HnswJob.Built> partitions, EvaluateJob.Result evaluation, String queriesSource, long indexJsonCrc,
-    Map<String, Double> stageSeconds, String fingerprint, double baselineError) {
+    Map<String, Double> stageSeconds, String fingerprint, double baselineError, long deltaVersion) {
 
   public static final String FORMAT = io.quantpipe.catalog.CatalogPointer.MANIFEST_FORMAT;
   public static final int FORMAT_VERSION = 1;
@@ -48,7 +51,13 @@ public record PipelineResult(int version, String versionUri, PipelineOptions opt
     return new PipelineResult(version, dir, o, imported.result().dim(), imported.result(), indexed,
         encoded.result().codeBytes(), trained.modelBytes(), trained.quantizerCrc(), graphBytes, built.partitions(),
         evaluated.result(), imported.querySource(), built.indexJsonCrc(), seconds, calibrated.fingerprint(),
-        evaluated.baselineError() == null ? Double.NaN : evaluated.baselineError());
+        evaluated.baselineError() == null ? Double.NaN : evaluated.baselineError(), -1);
+  }
+
+  /** This result with its codes committed to the root Delta table as {@code commit}. */
+  public PipelineResult withDeltaVersion(long commit) {
+    return new PipelineResult(version, versionUri, options, dim, imported, indexed, codeBytes, modelBytes, quantizerCrc,
+        graphBytes, partitions, evaluation, queriesSource, indexJsonCrc, stageSeconds, fingerprint, baselineError, commit);
   }
 
   /** Bytes per vector held in memory to search: the code plus the model spread over the corpus. */
@@ -88,10 +97,14 @@ public record PipelineResult(int version, String versionUri, PipelineOptions opt
         .put("compression_ratio", compressionRatio()).put("graph_bytes", graphBytes);
     ObjectNode files = root.putObject("files");
     files.put("input", "input").put("rejected", "rejected").put("shards", "shards")
-        .put("delta", options.delta() ? "delta" : null).put("index", "index/index.json")
+        .put("index", "index/index.json")
         .put("index_crc32c", indexJsonCrc);
     if (codeBytes > 0) {
       files.put("quantizer", "index/quantizer.qpa").put("quantizer_crc32c", quantizerCrc);
+    }
+    if (deltaVersion >= 0) { // time travel: versionAsOf reads these codes after retention deletes this directory
+      root.putObject("delta_table").put("path", PublishedTable.NAME).put("relative_to", "index root")
+          .put("version", deltaVersion);
     }
     ArrayNode parts = root.putArray("partitions");
     for (HnswJob.Built b : partitions) {

@@ -4,6 +4,7 @@ import io.quantpipe.drift.DriftBaseline;
 import io.quantpipe.format.QuantizerCodec;
 import io.quantpipe.index.CoarseQuantizer;
 import io.quantpipe.index.IndexManifest;
+import io.quantpipe.spark.io.PublishedTable;
 import io.quantpipe.spark.io.HadoopFvecs;
 import io.quantpipe.spark.io.IndexStore;
 import io.quantpipe.spark.io.InputSource;
@@ -96,8 +97,7 @@ public final class StageRunner implements AutoCloseable {
         return record(stage, new StageRecords.Coarse(coarse.count(), seconds(t0)));
       case ENCODE:
         EncodeJob.Result encoded = EncodeJob.run(spark(), blocks(), artifactBytes(stage), coarse(stage),
-            run().version(), o.includeVectors(), run().versionUri() + "/shards",
-            o.delta() ? run().versionUri() + "/delta" : null);
+            run().version(), o.includeVectors(), run().versionUri() + "/shards");
         return record(stage, new StageRecords.Encoded(encoded, seconds(t0)));
       case HNSW:
         return runHnsw(t0);
@@ -192,6 +192,10 @@ public final class StageRunner implements AutoCloseable {
     PipelineResult result = assemble(Stage.PUBLISH);
     var current = run().catalog().current();
     if (current == null || current.version() != run().version()) { // a retried publish that already switched
+      if (o.delta()) { // the codes join the root Delta table first: the manifest records the commit
+        result = result.withDeltaVersion(PublishedTable.commit(spark(), run().versionUri() + "/shards",
+            PublishedTable.uri(root), run().version()));
+      }
       run().catalog().publish(run().version(), result.manifestJson());
     }
     run().catalog().applyRetention(o.retainVersions());

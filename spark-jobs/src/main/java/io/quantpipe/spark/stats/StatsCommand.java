@@ -1,19 +1,17 @@
 package io.quantpipe.spark.stats;
 
-import io.quantpipe.config.ConfFile;
 import io.quantpipe.spark.io.StorageCheck;
+import io.quantpipe.spark.io.StorageOptions;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -44,13 +42,8 @@ public final class StatsCommand implements Callable<Integer> {
       description = "Also write the statistics to FILE as one JSON object.")
   Path json;
 
-  @Option(names = "--conf", paramLabel = "FILE",
-      description = "A pipeline profile whose spark.hadoop.* keys reach storage.")
-  Path conf;
-
-  @Option(names = "--hadoop", paramLabel = "KEY=VALUE",
-      description = "A Hadoop setting for the index root (after --conf).")
-  List<String> hadoop = new ArrayList<>();
+  @Mixin
+  StorageOptions storageOptions;
 
   private PrintWriter out;
   private PrintWriter err;
@@ -75,9 +68,9 @@ public final class StatsCommand implements Callable<Integer> {
   public Integer call() {
     Configuration storage;
     try {
-      storage = hadoopConf();
+      storage = storageOptions.configuration();
     } catch (IOException e) {
-      err.println("stats: Cannot read --conf " + conf + ": " + StorageCheck.firstLine(e));
+      err.println("stats: Cannot read --conf " + storageOptions.conf + ": " + StorageCheck.firstLine(e));
       return 2;
     } catch (IllegalArgumentException e) {
       err.println("stats: " + e.getMessage()); // a malformed --hadoop or profile line, named by ConfFile
@@ -123,30 +116,5 @@ public final class StatsCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new IllegalStateException("Cannot write --json " + json + ": " + StorageCheck.firstLine(e), e);
     }
-  }
-
-  /**
-   * Storage settings: retries turned down, so an unreachable endpoint fails in seconds (S3A's
-   * defaults retry for minutes), then the profile's {@code spark.hadoop.*} keys, then {@code --hadoop}.
-   */
-  Configuration hadoopConf() throws IOException {
-    Configuration c = new Configuration();
-    c.set("fs.s3a.attempts.maximum", "1");
-    c.set("fs.s3a.retry.limit", "1");
-    c.set("fs.s3a.retry.interval", "100ms");
-    c.set("fs.s3a.connection.establish.timeout", "5s");
-    c.set("fs.s3a.connection.timeout", "10s");
-    if (conf != null) {
-      for (Map.Entry<String, String> e : ConfFile.read(conf).entrySet()) {
-        if (e.getKey().startsWith("spark.hadoop.")) {
-          c.set(e.getKey().substring("spark.hadoop.".length()), e.getValue());
-        }
-      }
-    }
-    for (String kv : hadoop) {
-      Map.Entry<String, String> e = ConfFile.parseOverride(kv, "--hadoop");
-      c.set(e.getKey(), e.getValue());
-    }
-    return c;
   }
 }

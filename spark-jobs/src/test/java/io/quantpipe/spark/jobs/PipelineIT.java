@@ -88,8 +88,13 @@ class PipelineIT extends SparkTestBase {
       assertThat((byte[]) row.getAs("code")).as("code of %d", row.getLong(0)).isEqualTo(expected);
       assertThat(row.<Integer>getAs("codebook_version")).isEqualTo(1);
     }
-    assertThat(spark.read().format("delta").load(version + "/delta").count()).isEqualTo(10_000);
-    assertThat(spark.read().format("delta").load(version + "/delta").where("partition = 0").count())
+    // The root Delta table's commit, recorded in the manifest, holds the same rows.
+    String table = io.quantpipe.spark.io.PublishedTable.uri(new org.apache.hadoop.fs.Path(version).getParent().getParent().toString());
+    long commit = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        Files.readAllBytes(java.nio.file.Path.of(new java.net.URI(version + "/manifest.json")))).get("delta_table").get("version").asLong();
+    assertThat(r.deltaVersion()).isEqualTo(commit);
+    assertThat(io.quantpipe.spark.io.PublishedTable.read(spark, table, commit).count()).isEqualTo(10_000);
+    assertThat(io.quantpipe.spark.io.PublishedTable.read(spark, table, commit).where("partition = 0").count())
         .isEqualTo(r.partitions().get(0).nodes());
 
     // Parquet alone, no Spark: columns id (long), partition (int), code (binary), codebook_version.

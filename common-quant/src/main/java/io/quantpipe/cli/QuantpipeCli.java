@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "quantpipe", mixinStandardHelpOptions = true, versionProvider = QuantpipeCli.Version.class,
     description = "Compress vector-search corpora: train quantizers, encode, evaluate recall and memory.",
-    subcommands = {EvaluateCommand.class, AdviseCommand.class, HnswCommand.class, DriftReplayCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {EvaluateCommand.class, AdviseCommand.class, HnswCommand.class, DriftReplayCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class QuantpipeCli implements Runnable {
 
   @CommandLine.Spec

@@ -11,4 +11,15 @@ package io.quantpipe.quant;
 public interface CodeScorer {
   /** The score of the code that starts at {@code codes[offset]}. */
   float score(byte[] codes, int offset);
+
+  /**
+   * Scores {@code count} consecutive codes of {@code codeBytes} each, from {@code offset}, into
+   * {@code out[0, count)}: the same values as {@link #score}, but quantizers whose kernels score
+   * several codes per step override it, and a scan pays one call per block instead of per code.
+   */
+  default void scoreAll(byte[] codes, int offset, int codeBytes, int count, float[] out) {
+    for (int i = 0; i < count; i++) {
+      out[i] = score(codes, offset + i * codeBytes);
+    }
+  }
 }

@@ -5,79 +5,125 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Portable kernels in plain Java loops: the default implementation and the reference that faster
- * ones are tested against. Loops are written so that HotSpot's superword pass can vectorise the
- * float ones (independent accumulators, no early exits).
+ * Portable kernels in plain Java loops: the fallback when the Vector API is absent, and the
+ * reference that {@link PanamaVectorOps} is tested against bit for bit. The sums keep the
+ * {@link VectorOps lane order} in a 32-entry array of partial sums, which costs this class some
+ * speed; being equal to the SIMD kernels is worth more here than being fast without them.
  */
 public final class ScalarVectorOps implements VectorOps {
 
   /** Reads little-endian 64-bit words straight out of a code array, without copying. */
   static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+  /** The one instance the facade and the SIMD class's fallbacks use. */
+  static final ScalarVectorOps INSTANCE = new ScalarVectorOps();
+
+  @Override
+  public String name() {
+    return "scalar";
+  }
+
   @Override
   public float dot(float[] a, int aOff, float[] b, int bOff, int len) {
-    // Eight independent sums: enough to keep both FP add ports busy despite their latency.
-    float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+    float[] p = new float[32];
     int i = 0;
+    for (int bound = len & ~31; i < bound; i += 32) {
+      for (int t = 0; t < 32; t++) {
+        p[t] += a[aOff + i + t] * b[bOff + i + t];
+      }
+    }
     for (int bound = len & ~7; i < bound; i += 8) {
-      s0 += a[aOff + i] * b[bOff + i];
-      s1 += a[aOff + i + 1] * b[bOff + i + 1];
-      s2 += a[aOff + i + 2] * b[bOff + i + 2];
-      s3 += a[aOff + i + 3] * b[bOff + i + 3];
-      s4 += a[aOff + i + 4] * b[bOff + i + 4];
-      s5 += a[aOff + i + 5] * b[bOff + i + 5];
-      s6 += a[aOff + i + 6] * b[bOff + i + 6];
-      s7 += a[aOff + i + 7] * b[bOff + i + 7];
+      for (int t = 0; t < 8; t++) {
+        p[t] += a[aOff + i + t] * b[bOff + i + t];
+      }
     }
+    float r = fold(p);
     for (; i < len; i++) {
-      s0 += a[aOff + i] * b[bOff + i];
+      r += a[aOff + i] * b[bOff + i];
     }
-    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    return r;
   }
 
   @Override
   public float squareDistance(float[] a, int aOff, float[] b, int bOff, int len) {
-    float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+    float[] p = new float[32];
     int i = 0;
-    for (int bound = len & ~7; i < bound; i += 8) {
-      float d0 = a[aOff + i] - b[bOff + i];
-      float d1 = a[aOff + i + 1] - b[bOff + i + 1];
-      float d2 = a[aOff + i + 2] - b[bOff + i + 2];
-      float d3 = a[aOff + i + 3] - b[bOff + i + 3];
-      float d4 = a[aOff + i + 4] - b[bOff + i + 4];
-      float d5 = a[aOff + i + 5] - b[bOff + i + 5];
-      float d6 = a[aOff + i + 6] - b[bOff + i + 6];
-      float d7 = a[aOff + i + 7] - b[bOff + i + 7];
-      s0 += d0 * d0;
-      s1 += d1 * d1;
-      s2 += d2 * d2;
-      s3 += d3 * d3;
-      s4 += d4 * d4;
-      s5 += d5 * d5;
-      s6 += d6 * d6;
-      s7 += d7 * d7;
+    for (int bound = len & ~31; i < bound; i += 32) {
+      for (int t = 0; t < 32; t++) {
+        float d = a[aOff + i + t] - b[bOff + i + t];
+        p[t] += d * d;
+      }
     }
+    for (int bound = len & ~7; i < bound; i += 8) {
+      for (int t = 0; t < 8; t++) {
+        float d = a[aOff + i + t] - b[bOff + i + t];
+        p[t] += d * d;
+      }
+    }
+    float r = fold(p);
     for (; i < len; i++) {
       float d = a[aOff + i] - b[bOff + i];
-      s0 += d * d;
+      r += d * d;
     }
-    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    return r;
   }
 
   @Override
   public float dotUnsignedBytes(float[] q, byte[] codes, int off, int len) {
-    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    float[] p = new float[32];
     int i = 0;
-    for (int bound = len & ~3; i < bound; i += 4) {
-      s0 += q[i] * (codes[off + i] & 0xFF);
-      s1 += q[i + 1] * (codes[off + i + 1] & 0xFF);
-      s2 += q[i + 2] * (codes[off + i + 2] & 0xFF);
-      s3 += q[i + 3] * (codes[off + i + 3] & 0xFF);
+    for (int bound = len & ~31; i < bound; i += 32) {
+      for (int t = 0; t < 32; t++) {
+        p[t] += q[i + t] * (codes[off + i + t] & 0xFF);
+      }
     }
+    for (int bound = len & ~7; i < bound; i += 8) {
+      for (int t = 0; t < 8; t++) {
+        p[t] += q[i + t] * (codes[off + i + t] & 0xFF);
+      }
+    }
+    float r = fold(p);
     for (; i < len; i++) {
-      s0 += q[i] * (codes[off + i] & 0xFF);
+      r += q[i] * (codes[off + i] & 0xFF);
     }
-    return (s0 + s1) + (s2 + s3);
+    return r;
+  }
+
+  @Override
+  public float dotNibbles(float[] qSplit, byte[] codes, int off, int len) {
+    float[] p = new float[32];
+    int n = len & ~15; // terms in split order: 16 per block of 8 bytes
+    int i = 0;
+    for (int bound = n & ~31; i < bound; i++) {
+      p[i & 31] += qSplit[i] * splitNibble(codes, off, i);
+    }
+    for (; i < n; i++) {
+      p[i & 7] += qSplit[i] * splitNibble(codes, off, i);
+    }
+    float r = fold(p);
+    for (; i < len; i++) {
+      r += qSplit[i] * ((codes[off + (i >> 1)] >> ((i & 1) << 2)) & 0x0F);
+    }
+    return r;
+  }
+
+  /** The code of split term {@code i}: lane {@code i mod 8} of its block, low nibble then high. */
+  private static int splitNibble(byte[] codes, int off, int i) {
+    int b = codes[off + ((i >> 4) << 3) + (i & 7)];
+    return (i & 8) == 0 ? b & 0x0F : (b >> 4) & 0x0F;
+  }
+
+  /** Steps 3 of the lane order: the four 8-lane accumulators, then the lanes pairwise. */
+  private static float fold(float[] p) {
+    float v0 = (p[0] + p[8]) + (p[16] + p[24]);
+    float v1 = (p[1] + p[9]) + (p[17] + p[25]);
+    float v2 = (p[2] + p[10]) + (p[18] + p[26]);
+    float v3 = (p[3] + p[11]) + (p[19] + p[27]);
+    float v4 = (p[4] + p[12]) + (p[20] + p[28]);
+    float v5 = (p[5] + p[13]) + (p[21] + p[29]);
+    float v6 = (p[6] + p[14]) + (p[22] + p[30]);
+    float v7 = (p[7] + p[15]) + (p[23] + p[31]);
+    return ((v0 + v1) + (v2 + v3)) + ((v4 + v5) + (v6 + v7));
   }
 
   @Override
@@ -112,18 +158,12 @@ public final class ScalarVectorOps implements VectorOps {
 
   @Override
   public float lookupSum(float[] table, byte[] codes, int off, int m) {
-    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    int j = 0;
-    for (int bound = m & ~3; j < bound; j += 4) {
-      s0 += table[(j << 8) + (codes[off + j] & 0xFF)];
-      s1 += table[((j + 1) << 8) + (codes[off + j + 1] & 0xFF)];
-      s2 += table[((j + 2) << 8) + (codes[off + j + 2] & 0xFF)];
-      s3 += table[((j + 3) << 8) + (codes[off + j + 3] & 0xFF)];
-    }
-    for (; j < m; j++) {
-      s0 += table[(j << 8) + (codes[off + j] & 0xFF)];
-    }
-    return (s0 + s1) + (s2 + s3);
+    return LookupScan.sum(table, codes, off, m);
+  }
+
+  @Override
+  public void lookupSums(float[] table, byte[] codes, int off, int m, int count, float[] out) {
+    LookupScan.sums(table, codes, off, m, count, out);
   }
 
   @Override
@@ -133,5 +173,41 @@ public final class ScalarVectorOps implements VectorOps {
       d += Long.bitCount(query[w] ^ (long) LONGS.get(codes, off + 8 * w));
     }
     return d;
+  }
+
+  @Override
+  public void hammings(long[] query, byte[] codes, int off, int words, int count, int[] out) {
+    LookupScan.hammings(query, codes, off, words, count, out);
+  }
+
+  @Override
+  public void nearestCentroids(float[] points, int base, int stride, int count, float[] columns, float[] norms,
+                               int dim, int k, int[] assignment, float[] score) {
+    nearestCentroidsFrom(points, base, stride, 0, count, columns, norms, dim, k, assignment, score);
+  }
+
+  /** {@link #nearestCentroids} for points {@code [from, count)} of the block. */
+  void nearestCentroidsFrom(float[] points, int base, int stride, int from, int count, float[] columns,
+                            float[] norms, int dim, int k, int[] assignment, float[] score) {
+    float[] s = new float[k];
+    for (int i = from; i < count; i++) {
+      int p = base + i * stride;
+      System.arraycopy(norms, 0, s, 0, k);
+      for (int j = 0; j < dim; j++) {
+        float xj = -2f * points[p + j];
+        int col = j * k;
+        for (int c = 0; c < k; c++) {
+          s[c] += xj * columns[col + c];
+        }
+      }
+      int best = 0;
+      for (int c = 1; c < k; c++) {
+        if (s[c] < s[best]) {
+          best = c;
+        }
+      }
+      assignment[i] = best;
+      score[i] = s[best];
+    }
   }
 }

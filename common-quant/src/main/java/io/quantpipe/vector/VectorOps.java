@@ -1,35 +1,92 @@
 package io.quantpipe.vector;
 
 /**
- * The distance kernels, one implementation per instruction set. Callers go through the
- * {@link VectorUtil} facade, which checks arguments once; implementations assume valid offsets
- * and lengths and must be stateless and thread-safe.
+ * The distance kernels, one implementation per instruction set: {@link ScalarVectorOps} in plain
+ * Java and {@link PanamaVectorOps} on the Vector API. Callers go through the {@link VectorUtil}
+ * facade, which checks arguments once; implementations assume valid offsets and lengths and must be
+ * stateless and thread-safe.
+ *
+ * <p><b>Every implementation returns bit-identical results.</b> Float addition is not associative,
+ * so the order of the additions is part of this contract, and a SIMD kernel is only correct if it
+ * adds in exactly that order. The sums ({@link #dot}, {@link #squareDistance},
+ * {@link #dotUnsignedBytes}, {@link #dotNibbles}) add their terms {@code p_0 … p_{n−1}} in
+ * <em>lane order</em>:
+ * <ol>
+ *   <li>32 partial sums {@code P[t]}: term {@code i < n − n mod 32} goes to {@code P[i mod 32]};
+ *   <li>then each term {@code i} below {@code n − n mod 8} goes to {@code P[i mod 8]};
+ *   <li>{@code v[l] = (P[l] + P[8+l]) + (P[16+l] + P[24+l])} for {@code l < 8}, and
+ *       {@code r = ((v0 + v1) + (v2 + v3)) + ((v4 + v5) + (v6 + v7))};
+ *   <li>the remaining terms are added to {@code r} one by one.
+ * </ol>
+ * Each term is rounded to float before it is added (no fused multiply-add). That is four 8-lane
+ * accumulators in SIMD, and it makes the same vector encode to the same code whichever
+ * implementation a JVM runs (normalisation and rotation use {@link #dot}), so Spark executors,
+ * Flink task managers and a serving node started without the Vector API agree bit for bit.
  *
  * <p>Codes are unsigned: a {@code byte} holds a value in {@code [0, 255]}.
  */
 public interface VectorOps {
 
-  /** Σ a[i]·b[i]. */
+  /** A short name for reports: {@code "scalar"} or {@code "panama-256"}. */
+  String name();
+
+  /** Σ a[i]·b[i], in lane order. */
   float dot(float[] a, int aOff, float[] b, int bOff, int len);
 
-  /** Σ (a[i] − b[i])². */
+  /** Σ (a[i] − b[i])², in lane order. */
   float squareDistance(float[] a, int aOff, float[] b, int bOff, int len);
 
-  /** Σ q[i]·code[i] over {@code len} unsigned 8-bit codes. */
+  /** Σ q[i]·code[i] over {@code len} unsigned 8-bit codes, in lane order. */
   float dotUnsignedBytes(float[] q, byte[] codes, int off, int len);
 
   /**
+   * Σ q[i]·code[i] over {@code len} 4-bit codes packed two per byte (dimension {@code i} in byte
+   * {@code i/2}, low nibble first), with the query in <em>nibble-split</em> layout
+   * ({@link VectorUtil#splitNibbleQuery}): within each full block of 16 dimensions, the 8 even
+   * dimensions first, then the 8 odd ones; the last {@code len mod 16} dimensions as they are.
+   * The terms are added in lane order in that split order, then the tail dimensions.
+   */
+  float dotNibbles(float[] qSplit, byte[] codes, int off, int len);
+
+  /**
    * Σ q[i]·code[i] over {@code len} codes of {@code bits} ∈ {2, 4} bits packed little-end first
-   * into bytes (dimension i sits in byte {@code i·bits/8} at bit {@code (i·bits) % 8}).
+   * into bytes (dimension i sits in byte {@code i·bits/8} at bit {@code (i·bits) % 8}), added in
+   * the order of the plain loop. The reference for {@link #dotNibbles} and the 2-bit kernel.
    */
   float dotPacked(float[] q, byte[] codes, int off, int len, int bits);
 
   /**
    * Σ table[j·256 + code[j]] over {@code m} unsigned byte codes: the asymmetric-distance scan of
-   * product quantization, also used for binary codes against a per-byte lookup table.
+   * product quantization, also used for binary codes against a per-byte lookup table. Added into
+   * two partial sums {@code S[j mod 2]}, returned as {@code S0 + S1}.
    */
   float lookupSum(float[] table, byte[] codes, int off, int m);
 
+  /**
+   * {@link #lookupSum} of {@code count} consecutive codes of {@code m} bytes from {@code off}, into
+   * {@code out[0, count)}: the same value per code, several codes per step.
+   */
+  void lookupSums(float[] table, byte[] codes, int off, int m, int count, float[] out);
+
   /** Hamming distance between {@code words} 64-bit words of a query and a code read from bytes. */
   int hamming(long[] query, byte[] codes, int off, int words);
+
+  /**
+   * {@link #hamming} of {@code count} consecutive codes of {@code 8·words} bytes from {@code off},
+   * into {@code out[0, count)}.
+   */
+  void hammings(long[] query, byte[] codes, int off, int words, int count, int[] out);
+
+  /**
+   * The k-means assignment step over a block of points: for each point
+   * {@code x = points[base + i·stride, +dim)}, the index of the centroid with the smallest
+   * {@code s[c] = norms[c] + Σ_j (−2·x_j)·columns[j·k + c]} (added in {@code j} order, so the
+   * squared distance is {@code ‖x‖² + s[c]}), lower index on ties, into {@code assignment[i]}, and
+   * that {@code s} into {@code score[i]}.
+   *
+   * @param columns centroids transposed, {@code dim × k}, {@code k} a multiple of 8 (pad with zero
+   *     columns whose norm is {@code +∞})
+   */
+  void nearestCentroids(float[] points, int base, int stride, int count, float[] columns, float[] norms,
+                        int dim, int k, int[] assignment, float[] score);
 }

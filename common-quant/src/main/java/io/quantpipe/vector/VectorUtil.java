@@ -2,14 +2,61 @@ package io.quantpipe.vector;
 
 /**
  * The one entry point to the distance kernels. It checks lengths once and delegates to the
- * {@link VectorOps} chosen at start-up ({@link ScalarVectorOps} by default; a SIMD implementation
- * may replace it without changing callers). Static and thread-safe.
+ * {@link VectorOps} chosen once, when this class loads: {@link PanamaVectorOps} when the JVM runs
+ * with {@code --add-modules jdk.incubator.vector} and has 256-bit vectors, else
+ * {@link ScalarVectorOps}. Both give bit-identical results, so the choice changes speed only. The
+ * system property {@code quantpipe.vector} = {@code auto} (default), {@code scalar} or
+ * {@code panama} overrides it; {@code panama} fails at start when the Vector API is missing rather
+ * than running slowly unnoticed. Static and thread-safe.
  */
 public final class VectorUtil {
+  /** The system property that picks the kernels. */
+  public static final String PROPERTY = "quantpipe.vector";
 
-  private static final VectorOps OPS = new ScalarVectorOps();
+  private static final VectorOps OPS = select(System.getProperty(PROPERTY, "auto"));
 
   private VectorUtil() {}
+
+  static VectorOps select(String wanted) {
+    switch (wanted) {
+      case "scalar":
+        return ScalarVectorOps.INSTANCE;
+      case "auto":
+      case "panama":
+        VectorOps simd = panama();
+        if (simd == null && wanted.equals("panama")) {
+          throw new IllegalStateException(PROPERTY + "=panama but the Vector API is not usable here: run the JVM with"
+              + " --add-modules jdk.incubator.vector on a CPU with 256-bit vectors");
+        }
+        return simd == null ? ScalarVectorOps.INSTANCE : simd;
+      default:
+        throw new IllegalArgumentException(PROPERTY + " must be auto, scalar or panama; got '" + wanted + "'");
+    }
+  }
+
+  /** The SIMD kernels, or null when the module is absent or vectors are narrower than 256 bits. */
+  private static VectorOps panama() {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      return null;
+    }
+    try {
+      // By name, so that this class never links against the incubator module when it is absent.
+      Class<?> type = Class.forName("io.quantpipe.vector.PanamaVectorOps");
+      java.lang.reflect.Method supported = type.getDeclaredMethod("supported");
+      if (!(Boolean) supported.invoke(null)) {
+        return null;
+      }
+      java.lang.reflect.Constructor<?> constructor = type.getDeclaredConstructor();
+      return (VectorOps) constructor.newInstance();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return null;
+    }
+  }
+
+  /** The kernels in use, for reports: {@code "scalar"} or {@code "panama-256"}. */
+  public static String implementation() {
+    return OPS.name();
+  }
 
   /** Σ a[i]·b[i] over two whole arrays of equal length. */
   public static float dot(float[] a, float[] b) {
@@ -66,12 +113,59 @@ public final class VectorUtil {
     return OPS.dotPacked(q, codes, off, len, bits);
   }
 
+  /** See {@link VectorOps#dotNibbles}; {@code qSplit} comes from {@link #splitNibbleQuery}. */
+  public static float dotNibbles(float[] qSplit, byte[] codes, int off, int len) {
+    return OPS.dotNibbles(qSplit, codes, off, len);
+  }
+
+  /**
+   * A query in the nibble-split layout of {@link VectorOps#dotNibbles}: per full block of 16
+   * dimensions the even ones, then the odd ones; the tail unchanged. Made once per query.
+   */
+  public static float[] splitNibbleQuery(float[] q) {
+    float[] split = q.clone();
+    for (int block = 0; block + 16 <= q.length; block += 16) {
+      for (int l = 0; l < 8; l++) {
+        split[block + l] = q[block + 2 * l];
+        split[block + 8 + l] = q[block + 2 * l + 1];
+      }
+    }
+    return split;
+  }
+
   public static float lookupSum(float[] table, byte[] codes, int off, int m) {
     return OPS.lookupSum(table, codes, off, m);
   }
 
+  /** {@link #lookupSum} of {@code count} consecutive {@code m}-byte codes into {@code out}. */
+  public static void lookupSums(float[] table, byte[] codes, int off, int m, int count, float[] out) {
+    // Checked here once: the kernel reads without bounds checks (see LookupScan#sums).
+    if (m < 1 || count < 0 || off < 0 || (long) off + (long) count * m > codes.length
+        || (long) m * 256 > table.length || out.length < count) {
+      throw new IndexOutOfBoundsException(String.format(
+          "lookupSums: %d codes of %d bytes from %d do not fit %d code bytes, a %d-entry table or %d outputs",
+          count, m, off, codes.length, table.length, out.length));
+    }
+    OPS.lookupSums(table, codes, off, m, count, out);
+  }
+
   public static int hamming(long[] query, byte[] codes, int off, int words) {
     return OPS.hamming(query, codes, off, words);
+  }
+
+  /** {@link #hamming} of {@code count} consecutive codes of {@code 8·words} bytes into {@code out}. */
+  public static void hammings(long[] query, byte[] codes, int off, int words, int count, int[] out) {
+    OPS.hammings(query, codes, off, words, count, out);
+  }
+
+  /** The k-means assignment step over a block of points; see {@link VectorOps#nearestCentroids}. */
+  public static void nearestCentroids(float[] points, int base, int stride, int count, float[] columns,
+                                      float[] norms, int dim, int k, int[] assignment, float[] score) {
+    if (k % 8 != 0 || columns.length < dim * k || norms.length < k) {
+      throw new IllegalArgumentException("Centroid columns must be dim x k with k a multiple of 8; got k=" + k
+          + ", " + columns.length + " values for dim " + dim);
+    }
+    OPS.nearestCentroids(points, base, stride, count, columns, norms, dim, k, assignment, score);
   }
 
   private static void checkSameLength(int a, int b) {

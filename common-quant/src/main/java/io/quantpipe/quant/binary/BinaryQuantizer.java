@@ -116,7 +116,25 @@ public final class BinaryQuantizer implements Quantizer {
   @Override
   public CodeScorer scorer(float[] query) {
     long[] q = pack(query);
-    return (codes, off) -> -VectorUtil.hamming(q, codes, off, words);
+    return new CodeScorer() {
+      private int[] distances = new int[0];
+
+      @Override
+      public float score(byte[] codes, int off) {
+        return -VectorUtil.hamming(q, codes, off, words);
+      }
+
+      @Override
+      public void scoreAll(byte[] codes, int offset, int codeBytes, int count, float[] out) {
+        if (distances.length < count) {
+          distances = new int[count];
+        }
+        VectorUtil.hammings(q, codes, offset, words, count, distances);
+        for (int i = 0; i < count; i++) {
+          out[i] = -distances[i];
+        }
+      }
+    };
   }
 
   /** Decodes to {@code μ ± 1} per dimension: the direction the bits encode, not a magnitude. */

@@ -15,6 +15,8 @@ import java.util.SplittableRandom;
 public final class KMeans {
   /** Relative perturbation when splitting a cluster to fill an empty one (FAISS uses 1/1024 too). */
   static final float SPLIT_EPSILON = 1f / 1024;
+  /** Points assigned per kernel call: enough to amortise the call, few enough to stay in cache. */
+  private static final int BLOCK = 256;
 
   private KMeans() {}
 
@@ -79,11 +81,16 @@ public final class KMeans {
   /** Assigns {@code count} points to their nearest centroid and adds them to {@code stats}. */
   public static void accumulate(float[] data, int base, int stride, int count,
                                 NearestCentroid index, KMeansStatistics stats) {
-    float[] scratch = index.newScratch();
-    for (int i = 0; i < count; i++) {
-      int p = base + i * stride;
-      int c = index.nearest(data, p, scratch);
-      stats.add(data, p, c, index.distance(data, p, scratch, c));
+    int[] assignment = new int[Math.min(count, BLOCK)];
+    float[] score = new float[assignment.length];
+    for (int from = 0; from < count; from += BLOCK) {
+      int n = Math.min(BLOCK, count - from);
+      int first = base + from * stride;
+      index.assign(data, first, stride, n, assignment, score);
+      for (int i = 0; i < n; i++) {
+        int p = first + i * stride;
+        stats.add(data, p, assignment[i], index.squaredDistance(data, p, score[i]));
+      }
     }
   }
 

@@ -42,4 +42,14 @@ public final class DistanceTable implements CodeScorer {
     float s = VectorUtil.lookupSum(table, codes, offset, m);
     return negate ? -s : s;
   }
+
+  @Override
+  public void scoreAll(byte[] codes, int offset, int codeBytes, int count, float[] out) {
+    VectorUtil.lookupSums(table, codes, offset, m, count, out);
+    if (negate) {
+      for (int i = 0; i < count; i++) {
+        out[i] = -out[i];
+      }
+    }
+  }
 }

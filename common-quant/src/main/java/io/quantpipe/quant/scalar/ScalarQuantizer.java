@@ -161,19 +161,37 @@ public final class ScalarQuantizer implements Quantizer {
   public void encode(float[] vector, byte[] dst, int off) {
     float[] v = prepareForEncoding(vector);
     int levels = (1 << bits) - 1;
-    Arrays.fill(dst, off, off + packedBytes, (byte) 0);
     float correction = 0;
-    for (int j = 0; j < v.length; j++) {
-      int c = (int) Math.floor((v[j] - lower[j]) * invWidth[j]);
-      c = Math.max(0, Math.min(levels, c));
-      int bit = j * bits;
-      dst[off + (bit >> 3)] |= (byte) (c << (bit & 7));
-      float wc = width[j] * c;
-      correction += wc * wc;
+    if (bits == 8) {
+      for (int j = 0; j < v.length; j++) {
+        int c = cell(v[j], j, levels);
+        dst[off + j] = (byte) c;
+        float wc = width[j] * c;
+        correction += wc * wc;
+      }
+    } else {
+      Arrays.fill(dst, off, off + packedBytes, (byte) 0);
+      for (int j = 0; j < v.length; j++) {
+        int c = cell(v[j], j, levels);
+        int bit = j * bits;
+        dst[off + (bit >> 3)] |= (byte) (c << (bit & 7));
+        float wc = width[j] * c;
+        correction += wc * wc;
+      }
     }
     if (similarity.kernel() == Similarity.EUCLIDEAN) {
       FLOAT.set(dst, off + packedBytes, correction);
     }
+  }
+
+  /**
+   * {@code clamp(floor((x − lo_j) / w_j), 0, levels)}. Truncation toward zero equals floor for
+   * every cell that survives the clamp (negative ratios clamp to 0 either way), and is much
+   * cheaper than {@link Math#floor}.
+   */
+  private int cell(float x, int j, int levels) {
+    int c = (int) ((x - lower[j]) * invWidth[j]);
+    return Math.max(0, Math.min(levels, c));
   }
 
   @Override
@@ -190,7 +208,8 @@ public final class ScalarQuantizer implements Quantizer {
         scaled[j] = -2f * shifted * width[j];
       }
       float base = qNorm;
-      return (codes, off) -> -(base + dot(scaled, codes, off, d) + (float) FLOAT.get(codes, off + packedBytes));
+      float[] kernelQuery = kernelQuery(scaled);
+      return (codes, off) -> -(base + dot(kernelQuery, codes, off, d) + (float) FLOAT.get(codes, off + packedBytes));
     }
     float constant = 0;
     for (int j = 0; j < d; j++) {
@@ -198,11 +217,24 @@ public final class ScalarQuantizer implements Quantizer {
       scaled[j] = q[j] * width[j];
     }
     float base = constant;
-    return (codes, off) -> base + dot(scaled, codes, off, d);
+    float[] kernelQuery = kernelQuery(scaled);
+    return (codes, off) -> base + dot(kernelQuery, codes, off, d);
   }
 
-  private float dot(float[] scaled, byte[] codes, int off, int d) {
-    return bits == 8 ? VectorUtil.dotUnsignedBytes(scaled, codes, off, d) : VectorUtil.dotPacked(scaled, codes, off, d, bits);
+  /** The scaled query in the layout its kernel reads: nibble-split for 4 bits. */
+  private float[] kernelQuery(float[] scaled) {
+    return bits == 4 ? VectorUtil.splitNibbleQuery(scaled) : scaled;
+  }
+
+  private float dot(float[] query, byte[] codes, int off, int d) {
+    switch (bits) {
+      case 8:
+        return VectorUtil.dotUnsignedBytes(query, codes, off, d);
+      case 4:
+        return VectorUtil.dotNibbles(query, codes, off, d);
+      default:
+        return VectorUtil.dotPacked(query, codes, off, d, bits);
+    }
   }
 
   @Override

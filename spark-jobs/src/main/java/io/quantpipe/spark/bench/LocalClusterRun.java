@@ -75,6 +75,9 @@ public final class LocalClusterRun {
     }
   }
 
+  /** The SIMD kernels in the driver and executors, as the production profiles set them. */
+  private static final String VECTOR_MODULE = "--add-modules=jdk.incubator.vector";
+
   /**
    * Runs {@code bin/quantpipe pipeline --conf conf ARGS} in a child JVM, in {@code workDir} (which
    * receives {@code manifest.json}, {@code memory.json} and {@code run.log}).
@@ -96,6 +99,7 @@ public final class LocalClusterRun {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx" + spec.driverHeapMb() + "m");
     cmd.addAll(Arrays.asList(JavaModuleOptions.defaultModuleOptionArray()));
+    cmd.add(VECTOR_MODULE);
     cmd.add("-Dspark.test.home=" + workDir); // the worker's "Spark home"; nothing is read from it
     cmd.addAll(List.of("-cp", classpath, PipelineJob.class.getName(), "--conf", conf.toString(),
         "--json", manifest.toString()));
@@ -103,6 +107,7 @@ public final class LocalClusterRun {
         spec.executorMemoryMb()));
     sparkConf(cmd, "spark.executor.memory", spec.executorMemoryMb() + "m");
     sparkConf(cmd, "spark.executor.extraClassPath", classpath);
+    sparkConf(cmd, "spark.executor.extraJavaOptions", VECTOR_MODULE);
     sparkConf(cmd, "spark.driver.maxResultSize", spec.maxResultMb() + "m");
     sparkConf(cmd, "spark.extraListeners", PeakMemoryListener.class.getName());
     sparkConf(cmd, PeakMemoryListener.REPORT_KEY, memory.toString());

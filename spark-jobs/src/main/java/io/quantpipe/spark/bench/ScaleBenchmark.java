@@ -1,11 +1,14 @@
 package io.quantpipe.spark.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,19 +17,23 @@ import picocli.CommandLine.Option;
 /**
  * The pipeline at growing corpus sizes (default 10k, 100k, 1M), each run on a {@code local-cluster}
  * of executor JVMs with a fixed heap ({@link LocalClusterRun}), reporting time per stage, time per
- * vector for train and encode, and each stage's peak executor heap ({@link PeakMemoryListener}).
+ * vector for train, encode and HNSW build, the mean search time per query, and each stage's peak
+ * executor heap ({@link PeakMemoryListener}); {@code bin/quantpipe bench scale} starts it.
  *
  * <p>The larger corpora are {@link DerivedCorpus derived} from the real dataset. Everything but the
  * corpus stays fixed across sizes, except the number of coarse partitions, which grows with the
  * corpus ({@code --vectors-per-partition}) so that every HNSW graph has about the same size, as a
  * production profile would size it; queries probe a fifth of the partitions (at least 2), so recall
  * stays comparable across sizes. PQ Lloyd passes read the whole corpus ({@code pq-sample-fraction
- * = 1}), so training time should grow linearly. Prints one Markdown table; the per-run manifests,
- * memory reports and logs stay under {@code --out}.
+ * = 1}), so training time should grow linearly. Prints one Markdown table and writes
+ * {@code --out/scale.json} (one object per size); the per-run manifests, memory reports and logs
+ * stay under {@code --out}.
  */
 @Command(name = "benchmark-spark-scale", mixinStandardHelpOptions = true,
     description = "Pipeline time per stage and peak executor heap at 10k, 100k and 1M vectors.")
 public final class ScaleBenchmark implements Callable<Integer> {
+  private static final List<String> STAGES = List.of("import", "calibrate", "train", "coarse", "encode", "hnsw", "evaluate");
+
   @Option(names = "--data", required = true, description = "Source TEXMEX directory (base.fvecs, query.fvecs).")
   Path data;
 
@@ -69,6 +76,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
     String classpath = System.getProperty("java.class.path");
     LocalClusterRun.Spec spec = new LocalClusterRun.Spec(executors, 1, executorMb, driverMb, 512, 240);
     List<String> rows = new ArrayList<>();
+    List<Map<String, Object>> records = new ArrayList<>();
     for (long size : sizes) {
       Path dir = out.resolve("data").resolve(data.getFileName() + "-" + size);
       if (!Files.exists(dir.resolve("base.fvecs"))) {
@@ -95,27 +103,51 @@ public final class ScaleBenchmark implements Callable<Integer> {
         return 1;
       }
       rows.add(row(size, partitions, run));
+      records.add(record(size, partitions, run));
     }
     System.out.printf("%n%d executors x 1 core x %d MB heap, driver %d MB; seconds per stage; heap = peak executor"
         + " JVM heap in use during the stage (MB, garbage included)%n%n", executors, executorMb, driverMb);
     System.out.println("| vectors | P | nprobe | import s | calibrate s | train s | coarse s | encode s | hnsw s | evaluate s"
-        + " | train µs/vec | encode µs/vec | heap import | heap train | heap encode | heap hnsw | recall@10 |");
-    System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        + " | train µs/vec | encode µs/vec | hnsw µs/vec | search ms/query | heap import | heap train | heap encode"
+        + " | heap hnsw | heap evaluate | recall@10 |");
+    System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     rows.forEach(System.out::println);
+    new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.resolve("scale.json").toFile(), records);
+    System.out.println();
+    System.out.println("per-size figures for the notebook: " + out.resolve("scale.json"));
     return 0;
+  }
+
+  /** The figures of one size, for {@code scale.json} (read by notebooks/scale.ipynb). */
+  private static Map<String, Object> record(long size, int partitions, LocalClusterRun.Outcome run) {
+    JsonNode s = run.manifest().path("stage_seconds");
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("vectors", size);
+    r.put("partitions", partitions);
+    for (String stage : STAGES) {
+      r.put(stage + "_seconds", s.path(stage).asDouble());
+      r.put(stage + "_us_per_vector", 1e6 * s.path(stage).asDouble() / size);
+      r.put(stage + "_peak_heap_mb", run.peakExecutorHeapBytes(stage) >> 20);
+    }
+    r.put("search_ms_per_query", run.manifest().path("evaluation").path("latency_mean_ms").asDouble());
+    r.put("recall_at_10", run.manifest().path("evaluation").path("recall@10").asDouble());
+    r.put("wall_seconds", run.seconds());
+    return r;
   }
 
   private static String row(long size, int partitions, LocalClusterRun.Outcome run) {
     JsonNode s = run.manifest().path("stage_seconds");
     return String.format(Locale.ROOT,
-        "| %,d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %d | %d | %d | %.4f |",
+        "| %,d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %d | %d | %d | %d | %d"
+            + " | %.4f |",
         size, partitions, run.manifest().path("evaluation").path("nprobe").asInt(), s.path("import").asDouble(),
         s.path("calibrate").asDouble(), s.path("train").asDouble(),
         s.path("coarse").asDouble(), s.path("encode").asDouble(), s.path("hnsw").asDouble(),
         s.path("evaluate").asDouble(), 1e6 * s.path("train").asDouble() / size,
-        1e6 * s.path("encode").asDouble() / size, run.peakExecutorHeapBytes("import") >> 20,
+        1e6 * s.path("encode").asDouble() / size, 1e6 * s.path("hnsw").asDouble() / size,
+        run.manifest().path("evaluation").path("latency_mean_ms").asDouble(), run.peakExecutorHeapBytes("import") >> 20,
         run.peakExecutorHeapBytes("train") >> 20, run.peakExecutorHeapBytes("encode") >> 20,
-        run.peakExecutorHeapBytes("hnsw") >> 20,
+        run.peakExecutorHeapBytes("hnsw") >> 20, run.peakExecutorHeapBytes("evaluate") >> 20,
         run.manifest().path("evaluation").path("recall@10").asDouble());
   }
 }

@@ -1,0 +1,236 @@
+package io.quantpipe.vector;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The kernels on Java's Vector API ({@code jdk.incubator.vector}) with 256-bit vectors: four 8-lane
+ * float accumulators per sum, which is the {@link VectorOps lane order} {@link ScalarVectorOps}
+ * follows in plain Java, so results are bit-identical to it (multiply, then add: no FMA). The width
+ * is fixed at 256 bits rather than the machine's preferred one so that an AVX-512 machine adds in
+ * the same order as an AVX2 one; {@link VectorUtil} uses this class only where 256-bit vectors are
+ * native.
+ *
+ * <p>Loaded by reflection only when the module is present (run with
+ * {@code --add-modules jdk.incubator.vector}). Stateless and thread-safe.
+ */
+final class PanamaVectorOps implements VectorOps {
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+  private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
+  private static final VectorSpecies<Byte> B64 = ByteVector.SPECIES_64;
+  private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
+  /** Lane pairs (0,1), (2,3), …: the first level of the horizontal fold. */
+  private static final VectorShuffle<Float> PAIRS = VectorShuffle.fromValues(F, 1, 0, 3, 2, 5, 4, 7, 6);
+  /** Then (0,2) and (4,6). */
+  private static final VectorShuffle<Float> QUADS = VectorShuffle.fromValues(F, 2, 3, 0, 1, 6, 7, 4, 5);
+  private static final IntVector IOTA = IntVector.zero(I).addIndex(1);
+
+  /** Whether 256-bit float vectors are native here, so this class is faster than plain Java. */
+  static boolean supported() {
+    return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
+  }
+
+  @Override
+  public String name() {
+    return "panama-256";
+  }
+
+  @Override
+  public float dot(float[] a, int aOff, float[] b, int bOff, int len) {
+    FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+    int i = 0;
+    for (int bound = len & ~31; i < bound; i += 32) {
+      s0 = s0.add(FloatVector.fromArray(F, a, aOff + i).mul(FloatVector.fromArray(F, b, bOff + i)));
+      s1 = s1.add(FloatVector.fromArray(F, a, aOff + i + 8).mul(FloatVector.fromArray(F, b, bOff + i + 8)));
+      s2 = s2.add(FloatVector.fromArray(F, a, aOff + i + 16).mul(FloatVector.fromArray(F, b, bOff + i + 16)));
+      s3 = s3.add(FloatVector.fromArray(F, a, aOff + i + 24).mul(FloatVector.fromArray(F, b, bOff + i + 24)));
+    }
+    for (int bound = len & ~7; i < bound; i += 8) {
+      s0 = s0.add(FloatVector.fromArray(F, a, aOff + i).mul(FloatVector.fromArray(F, b, bOff + i)));
+    }
+    float r = fold(s0, s1, s2, s3);
+    for (; i < len; i++) {
+      r += a[aOff + i] * b[bOff + i];
+    }
+    return r;
+  }
+
+  @Override
+  public float squareDistance(float[] a, int aOff, float[] b, int bOff, int len) {
+    FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+    int i = 0;
+    for (int bound = len & ~31; i < bound; i += 32) {
+      FloatVector d0 = FloatVector.fromArray(F, a, aOff + i).sub(FloatVector.fromArray(F, b, bOff + i));
+      FloatVector d1 = FloatVector.fromArray(F, a, aOff + i + 8).sub(FloatVector.fromArray(F, b, bOff + i + 8));
+      FloatVector d2 = FloatVector.fromArray(F, a, aOff + i + 16).sub(FloatVector.fromArray(F, b, bOff + i + 16));
+      FloatVector d3 = FloatVector.fromArray(F, a, aOff + i + 24).sub(FloatVector.fromArray(F, b, bOff + i + 24));
+      s0 = s0.add(d0.mul(d0));
+      s1 = s1.add(d1.mul(d1));
+      s2 = s2.add(d2.mul(d2));
+      s3 = s3.add(d3.mul(d3));
+    }
+    for (int bound = len & ~7; i < bound; i += 8) {
+      FloatVector d = FloatVector.fromArray(F, a, aOff + i).sub(FloatVector.fromArray(F, b, bOff + i));
+      s0 = s0.add(d.mul(d));
+    }
+    float r = fold(s0, s1, s2, s3);
+    for (; i < len; i++) {
+      float d = a[aOff + i] - b[bOff + i];
+      r += d * d;
+    }
+    return r;
+  }
+
+  @Override
+  public float dotUnsignedBytes(float[] q, byte[] codes, int off, int len) {
+    FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+    int i = 0;
+    for (int bound = len & ~31; i < bound; i += 32) {
+      s0 = s0.add(FloatVector.fromArray(F, q, i).mul(unsignedBytes(codes, off + i)));
+      s1 = s1.add(FloatVector.fromArray(F, q, i + 8).mul(unsignedBytes(codes, off + i + 8)));
+      s2 = s2.add(FloatVector.fromArray(F, q, i + 16).mul(unsignedBytes(codes, off + i + 16)));
+      s3 = s3.add(FloatVector.fromArray(F, q, i + 24).mul(unsignedBytes(codes, off + i + 24)));
+    }
+    for (int bound = len & ~7; i < bound; i += 8) {
+      s0 = s0.add(FloatVector.fromArray(F, q, i).mul(unsignedBytes(codes, off + i)));
+    }
+    float r = fold(s0, s1, s2, s3);
+    for (; i < len; i++) {
+      r += q[i] * (codes[off + i] & 0xFF);
+    }
+    return r;
+  }
+
+  /** Eight unsigned bytes as floats (sign-extended to int, masked, converted: all exact). */
+  private static FloatVector unsignedBytes(byte[] codes, int off) {
+    IntVector ints = (IntVector) ByteVector.fromArray(B64, codes, off).convertShape(VectorOperators.B2I, I, 0);
+    return (FloatVector) ints.and(0xFF).convert(VectorOperators.I2F, 0);
+  }
+
+  @Override
+  public float dotNibbles(float[] qSplit, byte[] codes, int off, int len) {
+    FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+    int n = len & ~15;
+    int i = 0;
+    for (int bound = n & ~31; i < bound; i += 32) { // two blocks of 8 bytes
+      ByteVector bytes = ByteVector.fromArray(B128, codes, off + (i >> 1));
+      IntVector first = (IntVector) bytes.convertShape(VectorOperators.B2I, I, 0);
+      IntVector second = (IntVector) bytes.convertShape(VectorOperators.B2I, I, 1);
+      s0 = s0.add(FloatVector.fromArray(F, qSplit, i).mul(low(first)));
+      s1 = s1.add(FloatVector.fromArray(F, qSplit, i + 8).mul(high(first)));
+      s2 = s2.add(FloatVector.fromArray(F, qSplit, i + 16).mul(low(second)));
+      s3 = s3.add(FloatVector.fromArray(F, qSplit, i + 24).mul(high(second)));
+    }
+    if (i < n) { // one block left: both halves into the first accumulator, low first
+      IntVector ints = (IntVector) ByteVector.fromArray(B64, codes, off + (i >> 1)).convertShape(VectorOperators.B2I, I, 0);
+      s0 = s0.add(FloatVector.fromArray(F, qSplit, i).mul(low(ints)));
+      s0 = s0.add(FloatVector.fromArray(F, qSplit, i + 8).mul(high(ints)));
+      i += 16;
+    }
+    float r = fold(s0, s1, s2, s3);
+    for (; i < len; i++) {
+      r += qSplit[i] * ((codes[off + (i >> 1)] >> ((i & 1) << 2)) & 0x0F);
+    }
+    return r;
+  }
+
+  private static FloatVector low(IntVector bytes) {
+    return (FloatVector) bytes.and(0x0F).convert(VectorOperators.I2F, 0);
+  }
+
+  private static FloatVector high(IntVector bytes) {
+    return (FloatVector) bytes.lanewise(VectorOperators.LSHR, 4).and(0x0F).convert(VectorOperators.I2F, 0);
+  }
+
+  /** Step 3 of the lane order, with shuffles instead of eight lane extractions. */
+  private static float fold(FloatVector s0, FloatVector s1, FloatVector s2, FloatVector s3) {
+    FloatVector v = s0.add(s1).add(s2.add(s3));
+    FloatVector pairs = v.add(v.rearrange(PAIRS));
+    FloatVector quads = pairs.add(pairs.rearrange(QUADS));
+    return quads.lane(0) + quads.lane(4);
+  }
+
+  @Override
+  public float dotPacked(float[] q, byte[] codes, int off, int len, int bits) {
+    return ScalarVectorOps.INSTANCE.dotPacked(q, codes, off, len, bits);
+  }
+
+  @Override
+  public float lookupSum(float[] table, byte[] codes, int off, int m) {
+    return LookupScan.sum(table, codes, off, m);
+  }
+
+  @Override
+  public void lookupSums(float[] table, byte[] codes, int off, int m, int count, float[] out) {
+    LookupScan.sums(table, codes, off, m, count, out);
+  }
+
+  @Override
+  public int hamming(long[] query, byte[] codes, int off, int words) {
+    return ScalarVectorOps.INSTANCE.hamming(query, codes, off, words);
+  }
+
+  @Override
+  public void hammings(long[] query, byte[] codes, int off, int words, int count, int[] out) {
+    LookupScan.hammings(query, codes, off, words, count, out);
+  }
+
+  /**
+   * Four points at a time against 8 centroids per vector, so each loaded centroid column is used
+   * four times; per lane the additions are those of the plain loop, in the same order.
+   */
+  @Override
+  public void nearestCentroids(float[] points, int base, int stride, int count, float[] columns, float[] norms,
+                               int dim, int k, int[] assignment, float[] score) {
+    int i = 0;
+    for (; i + 3 < count; i += 4) {
+      int p0 = base + i * stride, p1 = p0 + stride, p2 = p1 + stride, p3 = p2 + stride;
+      FloatVector b0 = FloatVector.broadcast(F, Float.POSITIVE_INFINITY), b1 = b0, b2 = b0, b3 = b0;
+      IntVector i0 = IntVector.zero(I), i1 = i0, i2 = i0, i3 = i0;
+      for (int c = 0; c < k; c += 8) {
+        FloatVector s0 = FloatVector.fromArray(F, norms, c), s1 = s0, s2 = s0, s3 = s0;
+        for (int j = 0; j < dim; j++) {
+          FloatVector col = FloatVector.fromArray(F, columns, j * k + c);
+          s0 = s0.add(col.mul(-2f * points[p0 + j]));
+          s1 = s1.add(col.mul(-2f * points[p1 + j]));
+          s2 = s2.add(col.mul(-2f * points[p2 + j]));
+          s3 = s3.add(col.mul(-2f * points[p3 + j]));
+        }
+        IntVector index = IOTA.add(c);
+        VectorMask<Float> m0 = s0.lt(b0), m1 = s1.lt(b1), m2 = s2.lt(b2), m3 = s3.lt(b3);
+        b0 = b0.blend(s0, m0);
+        b1 = b1.blend(s1, m1);
+        b2 = b2.blend(s2, m2);
+        b3 = b3.blend(s3, m3);
+        i0 = i0.blend(index, m0.cast(I));
+        i1 = i1.blend(index, m1.cast(I));
+        i2 = i2.blend(index, m2.cast(I));
+        i3 = i3.blend(index, m3.cast(I));
+      }
+      settle(b0, i0, assignment, score, i);
+      settle(b1, i1, assignment, score, i + 1);
+      settle(b2, i2, assignment, score, i + 2);
+      settle(b3, i3, assignment, score, i + 3);
+    }
+    if (i < count) {
+      ScalarVectorOps.INSTANCE.nearestCentroidsFrom(points, base, stride, i, count, columns, norms, dim, k,
+          assignment, score);
+    }
+  }
+
+  /**
+   * The winner across lanes: each lane holds the lowest index reaching its own minimum, so the
+   * lowest index among the lanes at the overall minimum is the plain loop's answer.
+   */
+  private static void settle(FloatVector best, IntVector index, int[] assignment, float[] score, int at) {
+    float min = best.reduceLanes(VectorOperators.MIN);
+    VectorMask<Integer> atMin = best.eq(min).cast(I);
+    assignment[at] = index.reduceLanes(VectorOperators.MIN, atMin);
+    score[at] = min;
+  }
+}

@@ -1,0 +1,231 @@
+package io.quantpipe.vector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.quantpipe.TestData;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The SIMD kernels equal the plain-Java ones bit for bit (the tolerance is zero: both add in lane
+ * order), on real vectors and at every length around the 8- and 32-lane boundaries; and the facade
+ * falls back to plain Java when the module is absent.
+ */
+class PanamaVectorOpsTest {
+  private static final VectorOps PLAIN = ScalarVectorOps.INSTANCE;
+  private static final VectorOps SIMD = new PanamaVectorOps();
+  private static final int[] LENGTHS = lengths();
+
+  private static int[] lengths() {
+    List<Integer> n = new ArrayList<>();
+    for (int i = 0; i <= 70; i++) {
+      n.add(i);
+    }
+    n.addAll(List.of(96, 127, 128, 129, 384, 768, 1535, 1536));
+    return n.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static float[] gaussian(SplittableRandom r, int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) (r.nextDouble() * 2 - 1) * (float) Math.exp(r.nextDouble() * 4 - 2);
+    }
+    return v;
+  }
+
+  private static byte[] bytes(SplittableRandom r, int n) {
+    byte[] b = new byte[n];
+    for (int i = 0; i < n; i++) {
+      b[i] = (byte) r.nextInt(256);
+    }
+    return b;
+  }
+
+  private static void assertSameBits(float simd, float plain, String what) {
+    assertThat(Float.floatToRawIntBits(simd)).as("%s: %s vs %s", what, simd, plain)
+        .isEqualTo(Float.floatToRawIntBits(plain));
+  }
+
+  @Test
+  void theTestJvmRunsTheSimdKernels() {
+    assertThat(PanamaVectorOps.supported()).as("these machines have AVX2").isTrue();
+    assertThat(VectorUtil.implementation()).isEqualTo("panama-256");
+  }
+
+  @Test
+  void floatSumsAreBitIdenticalOnRealVectors() {
+    float[] sift = TestData.siftBase(200).data();
+    float[] minilm = TestData.minilmBase(200).data();
+    for (int i = 0; i + 1 < 200; i++) {
+      assertSameBits(SIMD.dot(sift, 128 * i, sift, 128 * (i + 1), 128), PLAIN.dot(sift, 128 * i, sift, 128 * (i + 1), 128), "sift dot");
+      assertSameBits(SIMD.squareDistance(sift, 128 * i, sift, 128 * (i + 1), 128),
+          PLAIN.squareDistance(sift, 128 * i, sift, 128 * (i + 1), 128), "sift l2");
+      assertSameBits(SIMD.dot(minilm, 384 * i, minilm, 384 * (i + 1), 384),
+          PLAIN.dot(minilm, 384 * i, minilm, 384 * (i + 1), 384), "minilm dot");
+      assertSameBits(SIMD.squareDistance(minilm, 384 * i, minilm, 384 * (i + 1), 384),
+          PLAIN.squareDistance(minilm, 384 * i, minilm, 384 * (i + 1), 384), "minilm l2");
+    }
+  }
+
+  @Test
+  void everyLengthAndOffsetGivesTheSameBits() {
+    SplittableRandom r = new SplittableRandom(7);
+    for (int n : LENGTHS) {
+      float[] a = gaussian(r, n + 5);
+      float[] b = gaussian(r, n + 3);
+      byte[] codes = bytes(r, n + 9);
+      float[] split = VectorUtil.splitNibbleQuery(java.util.Arrays.copyOf(a, n));
+      String at = "n=" + n;
+      assertSameBits(SIMD.dot(a, 5, b, 3, n), PLAIN.dot(a, 5, b, 3, n), at + " dot");
+      assertSameBits(SIMD.squareDistance(a, 5, b, 3, n), PLAIN.squareDistance(a, 5, b, 3, n), at + " l2");
+      assertSameBits(SIMD.dotUnsignedBytes(a, codes, 9, n), PLAIN.dotUnsignedBytes(a, codes, 9, n), at + " sq8");
+      assertSameBits(SIMD.dotNibbles(split, codes, 4, n), PLAIN.dotNibbles(split, codes, 4, n), at + " sq4");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 15, 16, 17, 31, 32, 33, 48, 128, 129, 384, 1536})
+  void nibbleKernelOnTheSplitQueryIsTheNaturalOrderDotProduct(int n) {
+    SplittableRandom r = new SplittableRandom(n);
+    float[] q = gaussian(r, n);
+    byte[] codes = bytes(r, (n + 1) / 2 + 3);
+    double exact = 0;
+    double magnitude = 0;
+    for (int i = 0; i < n; i++) {
+      int c = (codes[3 + i / 2] >> ((i & 1) * 4)) & 0xF;
+      exact += (double) q[i] * c;
+      magnitude += Math.abs((double) q[i] * c);
+    }
+    float tolerance = (float) (1e-6 * magnitude) + 1e-6f; // float rounding, relative to Σ|terms|
+    float[] split = VectorUtil.splitNibbleQuery(q);
+    assertThat(SIMD.dotNibbles(split, codes, 3, n)).isCloseTo((float) exact, within(tolerance));
+    assertThat(PLAIN.dotPacked(q, codes, 3, n, 4)).isCloseTo((float) exact, within(tolerance));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3, 16, 48, 50, 192})
+  void batchedLookupsAndPopcountsEqualSingleCalls(int m) {
+    SplittableRandom r = new SplittableRandom(m);
+    float[] table = gaussian(r, m * 256);
+    int count = 37;
+    byte[] codes = bytes(r, 5 + count * 8 * m);
+    float[] sums = new float[count];
+    SIMD.lookupSums(table, codes, 5, m, count, sums);
+    int[] distances = new int[count];
+    long[] query = new long[m];
+    for (int w = 0; w < m; w++) {
+      query[w] = r.nextLong();
+    }
+    SIMD.hammings(query, codes, 5, m, count, distances);
+    for (int i = 0; i < count; i++) {
+      assertSameBits(sums[i], PLAIN.lookupSum(table, codes, 5 + i * m, m), "code " + i);
+      assertThat(distances[i]).isEqualTo(PLAIN.hamming(query, codes, 5 + i * 8 * m, m));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 4, 8, 16, 96})
+  void nearestCentroidsAgreeAndAreTheTrueNearest(int dim) {
+    float[] sift = TestData.siftBase(1000).data();
+    int k = 256;
+    int points = 203; // not a multiple of the 4-point block
+    float[] columns = new float[dim * k];
+    float[] norms = new float[k];
+    for (int c = 0; c < k; c++) {
+      for (int j = 0; j < dim; j++) {
+        float v = sift[(700 + c) * 128 + j];
+        columns[j * k + c] = v;
+        norms[c] += v * v;
+      }
+    }
+    int[] simdNearest = new int[points];
+    int[] plainNearest = new int[points];
+    float[] simdScore = new float[points];
+    float[] plainScore = new float[points];
+    SIMD.nearestCentroids(sift, 3 * 128, 128, points, columns, norms, dim, k, simdNearest, simdScore);
+    PLAIN.nearestCentroids(sift, 3 * 128, 128, points, columns, norms, dim, k, plainNearest, plainScore);
+    assertThat(simdNearest).isEqualTo(plainNearest);
+    for (int i = 0; i < points; i++) {
+      assertSameBits(simdScore[i], plainScore[i], "point " + i);
+      double best = Double.MAX_VALUE;
+      double chosen = 0;
+      for (int c = 0; c < k; c++) {
+        double d = 0;
+        for (int j = 0; j < dim; j++) {
+          double t = sift[(3 + i) * 128 + j] - (double) columns[j * k + c];
+          d += t * t;
+        }
+        best = Math.min(best, d);
+        chosen = c == simdNearest[i] ? d : chosen;
+      }
+      assertThat(chosen).as("point %d", i).isCloseTo(best, within(1e-4 * best + 1e-3));
+    }
+  }
+
+  @Test
+  void theFacadeChecksTheUncheckedLookupScanOnce() {
+    float[] table = new float[4 * 256];
+    byte[] codes = new byte[4 * 10];
+    float[] out = new float[10];
+    VectorUtil.lookupSums(table, codes, 0, 4, 10, out); // fits exactly
+    assertThatThrownBy(() -> VectorUtil.lookupSums(table, codes, 1, 4, 10, out))
+        .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("10 codes of 4 bytes from 1");
+    assertThatThrownBy(() -> VectorUtil.lookupSums(table, new byte[5 * 10], 0, 5, 10, out))
+        .hasMessageContaining("1024-entry table");
+    assertThatThrownBy(() -> VectorUtil.nearestCentroids(new float[8], 0, 1, 1, new float[12], new float[12], 1, 12,
+        new int[1], new float[1])).hasMessageContaining("multiple of 8");
+  }
+
+  @Test
+  void tiesGoToTheLowerCentroid() {
+    int k = 16;
+    float[] columns = new float[k]; // dim 1: every centroid at 0
+    float[] norms = new float[k];
+    int[] nearest = new int[5];
+    SIMD.nearestCentroids(new float[] {1, 2, 3, 4, 5}, 0, 1, 5, columns, norms, 1, k, nearest, new float[5]);
+    assertThat(nearest).containsOnly(0);
+  }
+
+  @Test
+  void facadeSelectionHonoursThePropertyAndRejectsUnknownValues() {
+    assertThat(VectorUtil.select("scalar").name()).isEqualTo("scalar");
+    assertThat(VectorUtil.select("auto").name()).isEqualTo("panama-256");
+    assertThat(VectorUtil.select("panama").name()).isEqualTo("panama-256");
+    assertThatThrownBy(() -> VectorUtil.select("avx9"))
+        .hasMessageContaining("quantpipe.vector").hasMessageContaining("avx9");
+  }
+
+  @Test
+  void withoutTheModuleTheFacadeFallsBackToPlainJava(@TempDir Path dir) throws IOException, InterruptedException {
+    Path probe = dir.resolve("Probe.java");
+    Files.writeString(probe, "public class Probe { public static void main(String[] a) {"
+        + " System.out.print(io.quantpipe.vector.VectorUtil.implementation()); } }");
+    assertThat(run(dir, List.of(probe.toString()))).isEqualTo("scalar");
+    assertThat(run(dir, List.of("--add-modules=jdk.incubator.vector", probe.toString()))).endsWith("panama-256");
+    assertThat(run(dir, List.of("-Dquantpipe.vector=panama", probe.toString())))
+        .contains("quantpipe.vector=panama but the Vector API is not usable here");
+  }
+
+  /** Runs the single-file program with this module's classes; returns its stdout and stderr. */
+  private static String run(Path dir, List<String> args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path")));
+    cmd.addAll(args);
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return out.trim();
+  }
+}

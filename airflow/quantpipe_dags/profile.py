@@ -15,6 +15,7 @@ from pathlib import Path
 
 STAGES = ("import", "calibrate", "train", "coarse", "encode", "hnsw", "evaluate", "gate", "publish")
 AIRFLOW_PREFIX = "airflow."
+COST_PREFIX = "cost."
 SPARK_PREFIX = "spark."
 _SECRET = re.compile(r"(?i).*(access\.key|secret\.key|session\.token|password)$")
 _SCHEDULE_PRESETS = {"none", "@once", "@hourly", "@daily", "@weekly", "@monthly", "@yearly"}
@@ -145,6 +146,8 @@ def from_settings(settings: dict[str, str], path: Path) -> Profile:
             raw_airflow[key[len(AIRFLOW_PREFIX):]] = value
         elif key.startswith(SPARK_PREFIX):
             spark[key] = value
+        elif key.startswith(COST_PREFIX):
+            continue  # the cost model's inputs (bin/cost-model); neither the job's nor the scheduler's
         else:
             pipeline[key] = value
     for required in ("input", "output"):

@@ -12,7 +12,7 @@ def test_the_repository_profiles_read(name):
     assert p.airflow["application"].endswith(".jar")
     assert p.airflow["retries"] >= 0
     assert all(k.startswith("spark.") for k in p.spark)
-    assert not any(k.startswith("airflow.") for k in p.pipeline)
+    assert not any(k.startswith(("airflow.", "cost.")) for k in p.pipeline)
 
 
 def test_local_profile_types_and_defaults():

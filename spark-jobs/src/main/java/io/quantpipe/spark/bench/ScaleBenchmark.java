@@ -2,6 +2,7 @@ package io.quantpipe.spark.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -103,7 +105,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
         return 1;
       }
       rows.add(row(size, partitions, run));
-      records.add(record(size, partitions, run));
+      records.add(record(size, partitions, run, spec, out.resolve("index-" + size)));
     }
     System.out.printf("%n%d executors x 1 core x %d MB heap, driver %d MB; seconds per stage; heap = peak executor"
         + " JVM heap in use during the stage (MB, garbage included)%n%n", executors, executorMb, driverMb);
@@ -119,11 +121,18 @@ public final class ScaleBenchmark implements Callable<Integer> {
   }
 
   /** The figures of one size, for {@code scale.json} (read by notebooks/scale.ipynb). */
-  private static Map<String, Object> record(long size, int partitions, LocalClusterRun.Outcome run) {
+  private static Map<String, Object> record(long size, int partitions, LocalClusterRun.Outcome run,
+                                           LocalClusterRun.Spec spec, Path root) throws IOException {
     JsonNode s = run.manifest().path("stage_seconds");
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("vectors", size);
     r.put("partitions", partitions);
+    r.put("strategy", run.manifest().path("strategy").asText());
+    r.put("dimension", run.manifest().path("dimension").asInt());
+    r.put("executors", spec.executors());
+    r.put("cores_per_executor", spec.coresPerExecutor());
+    r.put("executor_memory_mb", spec.executorMemoryMb());
+    r.put("nprobe", run.manifest().path("evaluation").path("nprobe").asInt());
     for (String stage : STAGES) {
       r.put(stage + "_seconds", s.path(stage).asDouble());
       r.put(stage + "_us_per_vector", 1e6 * s.path(stage).asDouble() / size);
@@ -132,7 +141,33 @@ public final class ScaleBenchmark implements Callable<Integer> {
     r.put("search_ms_per_query", run.manifest().path("evaluation").path("latency_mean_ms").asDouble());
     r.put("recall_at_10", run.manifest().path("evaluation").path("recall@10").asDouble());
     r.put("wall_seconds", run.seconds());
+    r.put("size", run.manifest().path("size"));
+    r.put("options", run.manifest().path("options"));
+    r.put("bytes_written", bytesWritten(root));
     return r;
+  }
+
+  /** Bytes under each part of the published index: the version's input, shards and index, the Delta table. */
+  private static Map<String, Long> bytesWritten(Path root) throws IOException {
+    Map<String, Long> bytes = new LinkedHashMap<>();
+    Path version;
+    try (Stream<Path> versions = Files.list(root.resolve("versions"))) {
+      version = versions.sorted().reduce((a, b) -> b).orElseThrow();
+    }
+    for (String part : List.of("input", "shards", "index")) {
+      bytes.put(part, directoryBytes(version.resolve(part)));
+    }
+    bytes.put("table", directoryBytes(root.resolve("table")));
+    return bytes;
+  }
+
+  private static long directoryBytes(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    }
   }
 
   private static String row(long size, int partitions, LocalClusterRun.Outcome run) {

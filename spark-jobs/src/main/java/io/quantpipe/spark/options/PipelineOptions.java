@@ -16,7 +16,8 @@ import java.util.Set;
  * key, a wrong type or an out-of-range value is an error that names the key and the value. Keys
  * starting with {@code spark.} are collected in {@link #sparkConf} and handed to Spark unchanged;
  * keys starting with {@code airflow.} belong to the scheduler (airflow/quantpipe_dags reads them
- * from the same profile) and are ignored here. Credentials are refused, whatever their prefix.
+ * from the same profile) and keys starting with {@code cost.} are the cost model's (bin/cost-model):
+ * both are ignored here. Credentials are refused, whatever their prefix.
  *
  * @param input a TEXMEX directory ({@code base.fvecs}, optional {@code query.fvecs} and
  *     {@code groundtruth.ivecs}), an fvecs file, or a Parquet or Delta table; a path or Hadoop URI
@@ -81,6 +82,8 @@ public record PipelineOptions(String input, InputFormat inputFormat, String idCo
   public static final String GATE_MIN_COMPRESSION = "gate-min-compression";
   /** Prefix of the scheduler's keys, which share the profile and are ignored by the job. */
   public static final String AIRFLOW_PREFIX = "airflow.";
+  /** Keys of the cost model ({@code bin/cost-model}, docs/cost-model.md): profile inputs the pipeline skips. */
+  public static final String COST_PREFIX = "cost.";
 
   /** Every key and its default ({@code ""} = none; required keys have no entry). */
   public static final Map<String, String> DEFAULTS = defaults();
@@ -128,7 +131,7 @@ public record PipelineOptions(String input, InputFormat inputFormat, String idCo
   public static PipelineOptions fromMap(Map<String, String> settings) {
     Map<String, String> own = new LinkedHashMap<>();
     settings.forEach((k, v) -> {
-      if (!k.startsWith(AIRFLOW_PREFIX)) {
+      if (!k.startsWith(AIRFLOW_PREFIX) && !k.startsWith(COST_PREFIX)) {
         own.put(k, v);
       } else {
         OptionReader.checkNotSecret(k);

@@ -41,15 +41,16 @@ class PipelineOptionsTest {
   }
 
   @Test
-  void gateFloorsAreReadAndCheckedAndAirflowKeysAreLeftToTheScheduler() {
+  void gateFloorsAreReadAndCheckedAndAirflowAndCostKeysAreLeftToTheirTools() {
     Map<String, String> m = base();
     m.put("gate-min-recall", "0.9");
     m.put("gate-min-compression", "8");
     m.put("airflow.retries", "3");
+    m.put("cost.vectors", "36000000");
     PipelineOptions o = PipelineOptions.fromMap(m);
     assertThat(o.gate().minRecall()).isEqualTo(0.9);
     assertThat(o.gate().minCompression()).isEqualTo(8);
-    assertThat(o.toMap()).doesNotContainKey("airflow.retries");
+    assertThat(o.toMap()).doesNotContainKey("airflow.retries").doesNotContainKey("cost.vectors");
     m.put("gate-min-recall", "1.5");
     assertThatThrownBy(() -> PipelineOptions.fromMap(m))
         .hasMessageContaining("gate-min-recall").hasMessageContaining("1.5");

@@ -233,4 +233,55 @@ final class PanamaVectorOps implements VectorOps {
     assignment[at] = index.reduceLanes(VectorOperators.MIN, atMin);
     score[at] = min;
   }
+  /**
+   * Eight points per step, one per lane, each adding its terms in lane order: for {@code len < 32}
+   * term {@code i < len − len mod 8} goes to partial {@code P[i mod 8]}, the fold adds the 24
+   * partials that stay zero, the pairwise tree follows, then the tail. Longer sub-vectors (PQ with
+   * fewer than d/32 subspaces) take the plain-Java path, which is the same order by definition.
+   */
+  @Override
+  public void transposedScores(float[] query, int qOff, int len, float[] columns, int k, boolean l2, float[] out,
+                               int outOff) {
+    if (len >= 32) {
+      ScalarVectorOps.INSTANCE.transposedScores(query, qOff, len, columns, k, l2, out, outOff);
+      return;
+    }
+    int blocks = len >> 3;
+    FloatVector zero = FloatVector.zero(F);
+    FloatVector zeros = zero.add(zero);   // P[16+l] + P[24+l]: partials no term reaches when len < 32
+    for (int c = 0; c < k; c += 8) {
+      // p_l = P[l]: terms l, 8+l, 16+l below 8·blocks, in that order (all locals, so no vector is boxed)
+      FloatVector p0 = zero, p1 = zero, p2 = zero, p3 = zero, p4 = zero, p5 = zero, p6 = zero, p7 = zero;
+      for (int t = 0; t < 8 * blocks; t += 8) {
+        p0 = p0.add(term(query, qOff, columns, k, c, t, l2));
+        p1 = p1.add(term(query, qOff, columns, k, c, t + 1, l2));
+        p2 = p2.add(term(query, qOff, columns, k, c, t + 2, l2));
+        p3 = p3.add(term(query, qOff, columns, k, c, t + 3, l2));
+        p4 = p4.add(term(query, qOff, columns, k, c, t + 4, l2));
+        p5 = p5.add(term(query, qOff, columns, k, c, t + 5, l2));
+        p6 = p6.add(term(query, qOff, columns, k, c, t + 6, l2));
+        p7 = p7.add(term(query, qOff, columns, k, c, t + 7, l2));
+      }
+      FloatVector r = p0.add(zero).add(zeros).add(p1.add(zero).add(zeros))
+          .add(p2.add(zero).add(zeros).add(p3.add(zero).add(zeros)))
+          .add(p4.add(zero).add(zeros).add(p5.add(zero).add(zeros))
+              .add(p6.add(zero).add(zeros).add(p7.add(zero).add(zeros))));
+      for (int t = 8 * blocks; t < len; t++) {
+        r = r.add(term(query, qOff, columns, k, c, t, l2));
+      }
+      r.intoArray(out, outOff + c);
+    }
+  }
+
+  /** Term {@code t} for points {@code c … c+7}: {@code (q_t − x_t)²} or {@code q_t·x_t}, rounded to float. */
+  private static FloatVector term(float[] query, int qOff, float[] columns, int k, int c, int t, boolean l2) {
+    FloatVector x = FloatVector.fromArray(F, columns, t * k + c);
+    float q = query[qOff + t];
+    if (l2) {
+      FloatVector d = x.neg().add(q);
+      return d.mul(d);
+    }
+    return x.mul(q);
+  }
+
 }

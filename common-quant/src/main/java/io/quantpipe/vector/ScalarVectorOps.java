@@ -114,6 +114,18 @@ public final class ScalarVectorOps implements VectorOps {
   }
 
   /** Steps 3 of the lane order: the four 8-lane accumulators, then the lanes pairwise. */
+  @Override
+  public void transposedScores(float[] query, int qOff, int len, float[] columns, int k, boolean l2, float[] out,
+                               int outOff) {
+    float[] point = new float[len];
+    for (int c = 0; c < k; c++) {
+      for (int t = 0; t < len; t++) {
+        point[t] = columns[t * k + c];
+      }
+      out[outOff + c] = l2 ? squareDistance(query, qOff, point, 0, len) : dot(query, qOff, point, 0, len);
+    }
+  }
+
   private static float fold(float[] p) {
     float v0 = (p[0] + p[8]) + (p[16] + p[24]);
     float v1 = (p[1] + p[9]) + (p[17] + p[25]);

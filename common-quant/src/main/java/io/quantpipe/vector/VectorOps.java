@@ -78,6 +78,18 @@ public interface VectorOps {
   void hammings(long[] query, byte[] codes, int off, int words, int count, int[] out);
 
   /**
+   * The {@link #squareDistance} ({@code l2}) or {@link #dot} of {@code query[qOff, qOff+len)}
+   * against each of {@code k} points held transposed ({@code columns[t·k + c]} is coordinate
+   * {@code t} of point {@code c}), into {@code out[outOff + c]}: bit for bit what {@code k} calls on
+   * the untransposed points return, eight points per step. It builds a PQ query's lookup table, one
+   * subspace per call.
+   *
+   * @param k a multiple of 8
+   */
+  void transposedScores(float[] query, int qOff, int len, float[] columns, int k, boolean l2, float[] out,
+                        int outOff);
+
+  /**
    * The k-means assignment step over a block of points: for each point
    * {@code x = points[base + i·stride, +dim)}, the index of the centroid with the smallest
    * {@code s[c] = norms[c] + Σ_j (−2·x_j)·columns[j·k + c]} (added in {@code j} order, so the

@@ -158,6 +158,18 @@ public final class VectorUtil {
     OPS.hammings(query, codes, off, words, count, out);
   }
 
+  /** Scores of a sub-vector against {@code k} transposed points; see {@link VectorOps#transposedScores}. */
+  public static void transposedScores(float[] query, int qOff, int len, float[] columns, int k, boolean l2,
+                                      float[] out, int outOff) {
+    if (k % 8 != 0 || len < 0 || qOff < 0 || qOff + len > query.length || columns.length < (long) len * k
+        || outOff < 0 || outOff + k > out.length) {
+      throw new IndexOutOfBoundsException(String.format(
+          "transposedScores: %d dims from %d of a %d-dim query against %d points (a multiple of 8) in %d values,"
+              + " into %d outputs from %d", len, qOff, query.length, k, columns.length, out.length, outOff));
+    }
+    OPS.transposedScores(query, qOff, len, columns, k, l2, out, outOff);
+  }
+
   /** The k-means assignment step over a block of points; see {@link VectorOps#nearestCentroids}. */
   public static void nearestCentroids(float[] points, int base, int stride, int count, float[] columns,
                                       float[] norms, int dim, int k, int[] assignment, float[] score) {

@@ -174,6 +174,55 @@ class PanamaVectorOpsTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 4, 7, 8, 9, 12, 16, 24, 31, 32, 40})
+  void transposedScoresEqualOneCallPerPoint(int len) {
+    SplittableRandom r = new SplittableRandom(len);
+    int k = 256;
+    float[] points = gaussian(r, k * len);
+    float[] columns = new float[k * len];
+    for (int c = 0; c < k; c++) {
+      for (int t = 0; t < len; t++) {
+        columns[t * k + c] = points[c * len + t];
+      }
+    }
+    float[] query = gaussian(r, len + 3);
+    for (boolean l2 : new boolean[] {true, false}) {
+      float[] simd = new float[k + 8];
+      float[] plain = new float[k + 8];
+      SIMD.transposedScores(query, 3, len, columns, k, l2, simd, 8);
+      PLAIN.transposedScores(query, 3, len, columns, k, l2, plain, 8);
+      for (int c = 0; c < k; c++) {
+        float one = l2 ? PLAIN.squareDistance(query, 3, points, c * len, len) : PLAIN.dot(query, 3, points, c * len, len);
+        assertSameBits(simd[8 + c], one, "len=" + len + " l2=" + l2 + " point " + c + " simd");
+        assertSameBits(plain[8 + c], one, "len=" + len + " l2=" + l2 + " point " + c + " plain");
+      }
+    }
+  }
+
+  @Test
+  void pqLookupTablesFromRealCodebooksEqualPerCentroidDistances() {
+    FloatVectors minilm = TestData.minilmBase(2000);
+    var pq = io.quantpipe.quant.pq.PqTrainer.train(minilm, Similarity.EUCLIDEAN,
+        new io.quantpipe.quant.pq.PqParams(48, 5, 7), 1, 1);
+    float[] query = TestData.minilmBase(2001).get(2000);
+    var scorer = pq.scorer(query);
+    byte[] code = new byte[48];
+    for (int c = 0; c < 256; c++) {
+      java.util.Arrays.fill(code, (byte) c);   // every subspace's centroid c: the sum of one table column
+      float[] part = new float[48];
+      for (int j = 0; j < 48; j++) {
+        part[j] = PLAIN.squareDistance(query, 8 * j, pq.codebook(j), 8 * c, 8);
+      }
+      float s0 = 0, s1 = 0;
+      for (int j = 0; j < 48; j += 2) {
+        s0 += part[j];
+        s1 += part[j + 1];
+      }
+      assertSameBits(scorer.score(code, 0), -(s0 + s1), "centroid " + c);
+    }
+  }
+
   @Test
   void theFacadeChecksTheUncheckedLookupScanOnce() {
     float[] table = new float[4 * 256];
@@ -186,6 +235,10 @@ class PanamaVectorOpsTest {
         .hasMessageContaining("1024-entry table");
     assertThatThrownBy(() -> VectorUtil.nearestCentroids(new float[8], 0, 1, 1, new float[12], new float[12], 1, 12,
         new int[1], new float[1])).hasMessageContaining("multiple of 8");
+    assertThatThrownBy(() -> VectorUtil.transposedScores(new float[8], 4, 8, new float[64], 8, true, new float[8], 0))
+        .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("8 dims from 4 of a 8-dim query");
+    assertThatThrownBy(() -> VectorUtil.transposedScores(new float[8], 0, 8, new float[64], 8, true, new float[8], 1))
+        .hasMessageContaining("into 8 outputs from 1");
   }
 
   @Test

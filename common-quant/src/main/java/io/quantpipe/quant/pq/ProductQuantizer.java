@@ -24,6 +24,8 @@ public final class ProductQuantizer implements Quantizer {
   private final int m;
   private final int dsub;
   private final float[][] codebooks;
+  /** The codebooks transposed, for building lookup tables eight centroids at a time. */
+  private final float[][] columns;
   private final NearestCentroid[] indexes;
 
   public ProductQuantizer(Similarity similarity, int dim, float[][] codebooks) {
@@ -44,6 +46,10 @@ public final class ProductQuantizer implements Quantizer {
         }
       }
       this.codebooks[j] = codebooks[j].clone();
+    }
+    this.columns = new float[m][];
+    for (int j = 0; j < m; j++) {
+      this.columns[j] = DistanceTable.transpose(this.codebooks[j], dsub);
     }
     this.indexes = PqTrainer.indexes(this.codebooks, dim);
   }
@@ -94,7 +100,7 @@ public final class ProductQuantizer implements Quantizer {
   @Override
   public CodeScorer scorer(float[] query) {
     checkDimension(query.length);
-    return DistanceTable.build(similarity.prepare(query), codebooks, dsub, similarity.kernel());
+    return DistanceTable.build(similarity.prepare(query), columns, dsub, similarity.kernel());
   }
 
   @Override

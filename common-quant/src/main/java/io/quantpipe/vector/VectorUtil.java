@@ -7,13 +7,26 @@ package io.quantpipe.vector;
  * {@link ScalarVectorOps}. Both give bit-identical results, so the choice changes speed only. The
  * system property {@code quantpipe.vector} = {@code auto} (default), {@code scalar} or
  * {@code panama} overrides it; {@code panama} fails at start when the Vector API is missing rather
- * than running slowly unnoticed. Static and thread-safe.
+ * than running slowly unnoticed. The SIMD int8 and 4-bit dot products take over from the plain ones
+ * once a background thread has had them compiled ({@link KernelWarmup}), so that a JVM's first
+ * queries on scalar codes do not run interpreted vector code. Static and thread-safe.
  */
 public final class VectorUtil {
   /** The system property that picks the kernels. */
   public static final String PROPERTY = "quantpipe.vector";
 
   private static final VectorOps OPS = select(System.getProperty(PROPERTY, "auto"));
+  /**
+   * The kernels of the scalar-code dot products: plain Java until {@link KernelWarmup} has the SIMD
+   * ones compiled (interpreted, their byte-to-float conversions cost ~100 µs a call).
+   */
+  private static volatile VectorOps BYTE_OPS = ScalarVectorOps.INSTANCE;
+
+  static {
+    if (OPS != ScalarVectorOps.INSTANCE) {
+      KernelWarmup.start(OPS, simd -> BYTE_OPS = simd);
+    }
+  }
 
   private VectorUtil() {}
 
@@ -56,6 +69,11 @@ public final class VectorUtil {
   /** The kernels in use, for reports: {@code "scalar"} or {@code "panama-256"}. */
   public static String implementation() {
     return OPS.name();
+  }
+
+  /** The kernels the scalar-code dot products use at this moment (the selected ones once warmed up). */
+  static VectorOps byteKernels() {
+    return BYTE_OPS;
   }
 
   /** Σ a[i]·b[i] over two whole arrays of equal length. */
@@ -106,7 +124,7 @@ public final class VectorUtil {
   }
 
   public static float dotUnsignedBytes(float[] q, byte[] codes, int off, int len) {
-    return OPS.dotUnsignedBytes(q, codes, off, len);
+    return BYTE_OPS.dotUnsignedBytes(q, codes, off, len);
   }
 
   public static float dotPacked(float[] q, byte[] codes, int off, int len, int bits) {
@@ -115,7 +133,7 @@ public final class VectorUtil {
 
   /** See {@link VectorOps#dotNibbles}; {@code qSplit} comes from {@link #splitNibbleQuery}. */
   public static float dotNibbles(float[] qSplit, byte[] codes, int off, int len) {
-    return OPS.dotNibbles(qSplit, codes, off, len);
+    return BYTE_OPS.dotNibbles(qSplit, codes, off, len);
   }
 
   /**

@@ -65,6 +65,16 @@ class PanamaVectorOpsTest {
   }
 
   @Test
+  void theFacadeHandsTheByteKernelsToSimdOnceTheyAreCompiled() throws InterruptedException {
+    VectorUtil.dot(new float[8], 0, new float[8], 0, 8); // loads the facade, which starts the warm-up
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!VectorUtil.byteKernels().name().equals("panama-256") && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(VectorUtil.byteKernels().name()).isEqualTo("panama-256");
+  }
+
+  @Test
   void floatSumsAreBitIdenticalOnRealVectors() {
     float[] sift = TestData.siftBase(200).data();
     float[] minilm = TestData.minilmBase(200).data();

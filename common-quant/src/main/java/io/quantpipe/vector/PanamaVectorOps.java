@@ -233,6 +233,7 @@ final class PanamaVectorOps implements VectorOps {
     assignment[at] = index.reduceLanes(VectorOperators.MIN, atMin);
     score[at] = min;
   }
+
   /**
    * Eight points per step, one per lane, each adding its terms in lane order: for {@code len < 32}
    * term {@code i < len − len mod 8} goes to partial {@code P[i mod 8]}, the fold adds the 24
@@ -283,5 +284,4 @@ final class PanamaVectorOps implements VectorOps {
     }
     return x.mul(q);
   }
-
 }

@@ -113,7 +113,6 @@ public final class ScalarVectorOps implements VectorOps {
     return (i & 8) == 0 ? b & 0x0F : (b >> 4) & 0x0F;
   }
 
-  /** Steps 3 of the lane order: the four 8-lane accumulators, then the lanes pairwise. */
   @Override
   public void transposedScores(float[] query, int qOff, int len, float[] columns, int k, boolean l2, float[] out,
                                int outOff) {
@@ -126,6 +125,7 @@ public final class ScalarVectorOps implements VectorOps {
     }
   }
 
+  /** Steps 3 of the lane order: the four 8-lane accumulators, then the lanes pairwise. */
   private static float fold(float[] p) {
     float v0 = (p[0] + p[8]) + (p[16] + p[24]);
     float v1 = (p[1] + p[9]) + (p[17] + p[25]);

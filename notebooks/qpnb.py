@@ -2,7 +2,8 @@
 and reading what it published (the catalog's _CURRENT pointer and the version's manifest.json).
 
 Default output: out/notebooks/ under the repository (QUANTPIPE_NOTEBOOK_OUT overrides it).
-Figures are saved to notebooks/figures/ beside the notebooks.
+Figures are shown inline (as image/png outputs, so Jupyter and code hosts render them) and saved to
+notebooks/figures/ beside the notebooks.
 """
 from __future__ import annotations
 
@@ -45,8 +46,17 @@ def strategy_run(strategy: str) -> dict:
 
 
 def save(fig, name: str) -> Path:
-    """Saves a figure as notebooks/figures/<name>.png and returns the path."""
+    """Shows a figure inline, saves it as notebooks/figures/<name>.png and returns the path.
+
+    The inline copy is the saved PNG itself, so what a reader sees in the notebook is the file: the
+    notebooks draw on the non-interactive Agg backend, which displays nothing by itself.
+    """
+    from IPython.display import Image, display
+    import matplotlib.pyplot as plt
+
     FIGURES.mkdir(parents=True, exist_ok=True)
     path = FIGURES / f"{name}.png"
     fig.savefig(path, dpi=110, bbox_inches="tight")
+    display(Image(filename=str(path)))
+    plt.close(fig)
     return path

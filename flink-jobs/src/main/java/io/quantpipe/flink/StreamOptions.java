@@ -2,7 +2,7 @@ package io.quantpipe.flink;
 
 import io.quantpipe.config.OptionReader;
 import io.quantpipe.drift.DriftThresholds;
-import io.quantpipe.flink.codebook.IndexRoot;
+import io.quantpipe.storage.IndexRoot;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

@@ -3,7 +3,7 @@ package io.quantpipe.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quantpipe.drift.DriftReport;
-import io.quantpipe.flink.demo.LocalKafka;
+import io.quantpipe.flink.testing.LocalKafka;
 import io.quantpipe.flink.drift.RetrainCheck;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

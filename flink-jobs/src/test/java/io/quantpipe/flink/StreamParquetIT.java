@@ -7,7 +7,7 @@ import io.quantpipe.catalog.CatalogPointer;
 import io.quantpipe.catalog.CodebookRelease;
 import io.quantpipe.catalog.Codebooks;
 import io.quantpipe.catalog.LocalBlobStore;
-import io.quantpipe.flink.demo.LocalKafka;
+import io.quantpipe.flink.testing.LocalKafka;
 import io.quantpipe.flink.parquet.ShardSchema;
 import io.quantpipe.flink.parquet.StreamShardLoader;
 import io.quantpipe.index.IndexHits;
@@ -84,7 +84,7 @@ class StreamParquetIT {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
         org.apache.flink.configuration.Configuration.fromMap(Map.of("restart-strategy.type", "fixed-delay",
             "restart-strategy.fixed-delay.attempts", "3", "restart-strategy.fixed-delay.delay", "200 ms")));
-    StreamQuantizerJob.build(env, StreamOptions.fromMap(m));
+    StreamPipeline.build(env, StreamOptions.fromMap(m));
     JobClient job = env.executeAsync("stream-parquet-it");
     List<Group> rows;
     try {

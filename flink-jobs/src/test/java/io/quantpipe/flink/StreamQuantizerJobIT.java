@@ -7,7 +7,7 @@ import io.quantpipe.catalog.CodebookRelease;
 import io.quantpipe.catalog.Codebooks;
 import io.quantpipe.catalog.LocalBlobStore;
 import io.quantpipe.catalog.LocalPublisher;
-import io.quantpipe.flink.demo.LocalKafka;
+import io.quantpipe.flink.testing.LocalKafka;
 import io.quantpipe.flink.record.DeadLetterSerializer;
 import io.quantpipe.flink.record.EncodedRecord;
 import io.quantpipe.flink.record.EncodedRecordJson;
@@ -104,7 +104,7 @@ class StreamQuantizerJobIT {
     kafka.send("in-a", values);
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    StreamQuantizerJob.build(env, options(root, "in-a", "out-a", "dlq-a"));
+    StreamPipeline.build(env, options(root, "in-a", "out-a", "dlq-a"));
     JobClient job = env.executeAsync("stream-it");
     List<ConsumerRecord<byte[], byte[]>> out;
     List<ConsumerRecord<byte[], byte[]>> dead;
@@ -153,7 +153,7 @@ class StreamQuantizerJobIT {
     publish(root, 1);
     kafka.createTopics(2, "in-b", "out-b", "dlq-b");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    StreamQuantizerJob.build(env, options(root, "in-b", "out-b", "dlq-b"));
+    StreamPipeline.build(env, options(root, "in-b", "out-b", "dlq-b"));
     JobClient job = env.executeAsync("stream-swap-it");
     Map<Integer, Codebooks> versions = new HashMap<>();
     List<EncodedRecord> out = new ArrayList<>();
@@ -227,7 +227,7 @@ class StreamQuantizerJobIT {
       sendRange(producer, "in-c", 0, 400);
       StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
           org.apache.flink.configuration.Configuration.fromMap(restarts));
-      StreamQuantizerJob.build(env, StreamOptions.fromMap(drill));
+      StreamPipeline.build(env, StreamOptions.fromMap(drill));
       JobClient first = env.executeAsync("stream-fail-it");
       assertThat(awaitOutput("out-c", 400)).hasSize(400);
       var graph = cluster.getExecutionGraph(first.getJobID()).get();
@@ -246,7 +246,7 @@ class StreamQuantizerJobIT {
       restore.put("execution.state-recovery.path", savepoint);
       StreamExecutionEnvironment env2 = StreamExecutionEnvironment.getExecutionEnvironment(
           org.apache.flink.configuration.Configuration.fromMap(restore));
-      StreamQuantizerJob.build(env2, options(root, "in-c", "out-c", "dlq-c"));
+      StreamPipeline.build(env2, options(root, "in-c", "out-c", "dlq-c"));
       JobClient second = env2.executeAsync("stream-restored-it");
       try {
         List<EncodedRecord> out = awaitOutput("out-c", 700);
@@ -284,7 +284,7 @@ class StreamQuantizerJobIT {
       sendRange(producer, "in-d", 0, spark.size());
     }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    StreamQuantizerJob.build(env, options(root, "in-d", "out-d", "dlq-d"));
+    StreamPipeline.build(env, options(root, "in-d", "out-d", "dlq-d"));
     JobClient job = env.executeAsync("stream-parity-it");
     List<EncodedRecord> out;
     try {
@@ -318,7 +318,7 @@ class StreamQuantizerJobIT {
     m.put(StreamOptions.DRIFT_TOPIC, "drift-e");
     m.put(StreamOptions.DRIFT_WINDOW, "300");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    StreamQuantizerJob.build(env, StreamOptions.fromMap(m));
+    StreamPipeline.build(env, StreamOptions.fromMap(m));
     JobClient job = env.executeAsync("stream-drift-it");
     List<ConsumerRecord<byte[], byte[]>> events;
     try (var producer = kafka.producer()) {

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.quantpipe.catalog.CodebookRelease;
 import io.quantpipe.catalog.Codebooks;
 import io.quantpipe.catalog.LocalBlobStore;
-import io.quantpipe.flink.codebook.IndexRoot;
-import io.quantpipe.flink.demo.LocalKafka;
+import io.quantpipe.storage.IndexRoot;
+import io.quantpipe.flink.testing.LocalKafka;
 import io.quantpipe.flink.record.EncodedRecord;
 import io.quantpipe.flink.record.EncodedRecordJson;
 import io.quantpipe.testing.S3ProxyServer;
@@ -109,9 +109,9 @@ class StreamStorageIT {
     System.setProperty("aws.accessKeyId", s3.accessKey());
     System.setProperty("aws.secretAccessKey", s3.secretKey());
     StreamOptions options = StreamOptions.fromMap(settings);
-    StreamQuantizerJob.checkIndexRoot(options.indexRoot()); // readable: no exception
+    StreamPipeline.checkIndexRoot(options.indexRoot()); // readable: no exception
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    StreamQuantizerJob.build(env, options);
+    StreamPipeline.build(env, options);
     JobClient job = env.executeAsync("stream-s3-it");
     List<EncodedRecord> out = new java.util.ArrayList<>();
     try {
@@ -135,15 +135,15 @@ class StreamStorageIT {
 
   @Test
   void anIndexRootThatCannotBeReadFailsBeforeTheJobStarts() throws Exception {
-    assertThatThrownBy(() -> StreamQuantizerJob.checkIndexRoot(
+    assertThatThrownBy(() -> StreamPipeline.checkIndexRoot(
         new IndexRoot("s3a://" + BUCKET + "/index", s3a("not-the-secret"))))
         .hasMessageStartingWith("index root s3a://" + BUCKET + "/index is not usable: ")
         .hasMessageContaining("403");
     Map<String, String> closed = s3a(s3.secretKey());
     closed.put("fs.s3a.endpoint", "http://127.0.0.1:" + S3ProxyServer.freePort());
-    assertThatThrownBy(() -> StreamQuantizerJob.checkIndexRoot(new IndexRoot("s3a://" + BUCKET + "/index", closed)))
+    assertThatThrownBy(() -> StreamPipeline.checkIndexRoot(new IndexRoot("s3a://" + BUCKET + "/index", closed)))
         .hasMessageStartingWith("index root s3a://" + BUCKET + "/index is not usable: ");
-    assertThatThrownBy(() -> StreamQuantizerJob.checkIndexRoot(new IndexRoot("nosuchscheme://x/index", Map.of())))
+    assertThatThrownBy(() -> StreamPipeline.checkIndexRoot(new IndexRoot("nosuchscheme://x/index", Map.of())))
         .hasMessageContaining("No FileSystem for scheme \"nosuchscheme\"");
   }
 }

@@ -1,25 +1,13 @@
 package io.quantpipe.spark;
 
-import io.quantpipe.spark.jobs.Pipeline;
-import io.quantpipe.spark.jobs.PipelineResult;
 import io.quantpipe.config.ConfFile;
 import io.quantpipe.spark.options.PipelineOptions;
-import io.quantpipe.spark.stages.QualityGateException;
-import io.quantpipe.spark.stages.Stage;
-import io.quantpipe.spark.stages.StageRunner;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.function.Supplier;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.deploy.SparkHadoopUtil;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,6 +20,9 @@ import picocli.CommandLine.Option;
  * the gate and publish stages start no Spark at all.
  * Exit codes: 0 done, 2 bad options or input (or a stage run out of order), 3 the quality gate
  * failed (nothing published), 1 any other failure.
+ *
+ * <p>This class holds the options only and hands them to {@link PipelineDriver}: the one CLI reads
+ * its options without Spark on its classpath, so nothing here may name a Spark type.
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
     description = "Import, calibrate, train, encode, build HNSW partitions, evaluate and publish an index.")
@@ -70,74 +61,7 @@ public final class PipelineJob implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PipelineOptions options;
-    try {
-      options = PipelineOptions.fromMap(settings());
-    } catch (IllegalArgumentException e) {
-      System.err.println("pipeline: " + e.getMessage());
-      return 2;
-    }
-    Stage one;
-    try {
-      one = stage == null ? null : Stage.parse(stage);
-      if (one != null && (runId == null || runId.isBlank())) {
-        throw new IllegalArgumentException("--stage " + stage + " needs --run-id (the DAG run's id)");
-      }
-    } catch (IllegalArgumentException e) {
-      System.err.println("pipeline: " + e.getMessage());
-      return 2;
-    }
-    SparkSession[] spark = new SparkSession[1];
-    try {
-      if (one == null) {
-        spark[0] = session(options);
-        printPublished(Pipeline.run(spark[0], options));
-        return 0;
-      }
-      Configuration hadoop = one.needsSpark() ? null : hadoopConf(options);
-      Supplier<SparkSession> sessions = () -> spark[0] = session(options);
-      try (StageRunner runner = new StageRunner(sessions,
-          hadoop != null ? hadoop : sessions.get().sparkContext().hadoopConfiguration(), options, runId)) {
-        Object record = runner.run(one);
-        if (record instanceof PipelineResult) {
-          printPublished((PipelineResult) record);
-        } else {
-          System.out.printf("run %s, version %d, stage %s: %s%n", runId, runner.run().version(), one.cliName(),
-              new ObjectMapper().writeValueAsString(record));
-        }
-      }
-      return 0;
-    } catch (QualityGateException e) {
-      System.err.println("pipeline: " + e.getMessage());
-      return 3;
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      System.err.println("pipeline: " + e.getMessage());
-      return 2;
-    } finally {
-      if (spark[0] != null) {
-        spark[0].stop();
-      }
-    }
-  }
-
-  private void printPublished(PipelineResult result) throws java.io.IOException {
-    System.out.println();
-    System.out.print(result.table());
-    System.out.printf("%npublished version %d at %s%n", result.version(), result.versionUri());
-    if (json != null) {
-      Files.writeString(json, result.manifestJson());
-    }
-  }
-
-  /**
-   * Storage's Hadoop configuration without a Spark context, made as Spark makes it: the
-   * {@code spark.hadoop.*} settings of spark-submit and the profile, S3A credentials from the
-   * environment.
-   */
-  static Configuration hadoopConf(PipelineOptions options) {
-    SparkConf conf = new SparkConf();
-    options.sparkConf().forEach(conf::set);
-    return SparkHadoopUtil.get().newConfiguration(conf);
+    return PipelineDriver.run(this);
   }
 
   Map<String, String> settings() throws java.io.IOException {
@@ -169,20 +93,5 @@ public final class PipelineJob implements Callable<Integer> {
       s.put(e.getKey(), e.getValue());
     }
     return s;
-  }
-
-  /** The session: spark-submit's settings, the conf's spark.* keys, local[*] when no master is set. */
-  public static SparkSession session(PipelineOptions options) {
-    SparkConf conf = new SparkConf();
-    options.sparkConf().forEach(conf::set);
-    if (!conf.contains("spark.master")) {
-      conf.setMaster("local[*]");
-    }
-    conf.setIfMissing("spark.app.name", "quantpipe-pipeline");
-    // Delta's SQL extension and catalog, so the job can write Delta tables without cluster-side setup.
-    conf.setIfMissing("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
-    conf.setIfMissing("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
-    conf.setIfMissing("spark.ui.showConsoleProgress", "false");
-    return SparkSession.builder().config(conf).getOrCreate();
   }
 }

@@ -1,5 +1,7 @@
 package io.quantpipe.flink.codebook;
 
+import io.quantpipe.storage.IndexRoot;
+
 import io.quantpipe.catalog.BlobStore;
 import io.quantpipe.catalog.CatalogPointer;
 import io.quantpipe.catalog.CodebookRelease;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quantpipe.catalog.BlobStore;
 import io.quantpipe.catalog.CatalogPointer;
 import io.quantpipe.config.ConfFile;
-import io.quantpipe.flink.codebook.IndexRoot;
+import io.quantpipe.storage.IndexRoot;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.quantpipe.spark.advise;
 
-import io.quantpipe.cli.AdviseCommand.AdviseArguments;
 import io.quantpipe.config.ConfFile;
 import io.quantpipe.eval.SampledDataset;
+import io.quantpipe.spark.PipelineDriver;
 import io.quantpipe.spark.PipelineJob;
 import io.quantpipe.spark.io.HadoopFvecs;
 import io.quantpipe.spark.io.InputSource;
@@ -13,19 +13,11 @@ import io.quantpipe.vector.FloatVectors;
 import io.quantpipe.vector.Similarity;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * The Spark version of {@code quantpipe advise}, for corpora that do not fit one machine: one pass
@@ -35,60 +27,37 @@ import picocli.CommandLine.Option;
  * reaches the driver, where the same {@link io.quantpipe.advise.Advisor} as the local version
  * measures the grid. The sample is the one the local version draws from the same vectors (same
  * seed, ids = fvecs positions), so both give the same advice. Rejected rows are counted by reason
- * and reported, not sampled. Exit codes: 0 done, 2 bad options or input, 1 any other failure.
+ * and reported, not sampled. {@link AdviseCommand} holds the options. Exit codes: 0 done, 2 bad
+ * options or input, 1 any other failure. Stateless.
  */
-@Command(name = "advise", mixinStandardHelpOptions = true,
-    description = "Sample a corpus on Spark, measure every strategy on the sample and recommend one.")
-public final class AdviseJob implements Callable<Integer> {
-  @Option(names = "--table", required = true,
-      description = "The corpus: a Parquet or Delta table, an fvecs file or a TEXMEX directory (path or Hadoop URI).")
-  String table;
+public final class AdviseJob {
+  private AdviseJob() {}
 
-  @Option(names = "--query-file", description = "Queries (fvecs). Default: a TEXMEX directory's query.fvecs, else held out.")
-  String queryFile;
-
-  @Option(names = "--conf", description = "A pipeline profile: the table's columns (id-column, vector-column, input-format) "
-      + "and spark.* settings (S3A credentials and endpoint).")
-  Path conf;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides a key of the profile.")
-  List<String> sets = new ArrayList<>();
-
-  @Option(names = "--spark-conf", paramLabel = "KEY=VALUE", description = "A Spark setting, as spark-submit's --conf.")
-  List<String> sparkConfs = new ArrayList<>();
-
-  @Mixin
-  AdviseArguments arguments;
-
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new AdviseJob()).execute(args));
-  }
-
-  @Override
-  public Integer call() throws IOException {
+  /** Samples {@code --table} in a session of its own and advises; returns the exit code. */
+  static int run(AdviseCommand command) throws IOException {
     PipelineOptions pipeline;
     try {
-      arguments.options();
-      pipeline = PipelineOptions.fromMap(settings());
+      command.arguments.options();
+      pipeline = PipelineOptions.fromMap(settings(command));
     } catch (IllegalArgumentException e) {
       System.err.println("advise: " + e.getMessage());
       return 2;
     }
-    SparkSession spark = PipelineJob.session(pipeline);
+    SparkSession spark = PipelineDriver.session(pipeline);
     try {
-      return advise(spark, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+      return advise(spark, command, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
     } finally {
       spark.stop();
     }
   }
 
   /** Advises with the parsed options in {@code spark}, which stays open; returns the exit code. */
-  public int advise(SparkSession spark, PrintWriter out, PrintWriter err) throws IOException {
+  public static int advise(SparkSession spark, AdviseCommand command, PrintWriter out, PrintWriter err) throws IOException {
     try {
-      var options = arguments.options();
-      PipelineOptions pipeline = PipelineOptions.fromMap(settings());
-      SampledDataset sample = sample(spark, pipeline, options.similarity(), options.k(), out);
-      return arguments.report(out, sample, null);
+      var options = command.arguments.options();
+      PipelineOptions pipeline = PipelineOptions.fromMap(settings(command));
+      SampledDataset sample = sample(command, spark, pipeline, options.similarity(), options.k(), out);
+      return command.arguments.report(out, sample, null);
     } catch (IllegalArgumentException | IllegalStateException | io.quantpipe.vector.VectorFileException e) {
       err.println("advise: " + e.getMessage());
       return 2;
@@ -96,16 +65,16 @@ public final class AdviseJob implements Callable<Integer> {
   }
 
   /** One pass over the corpus: the sample, the queries, and the exact neighbours on the driver. */
-  private SampledDataset sample(SparkSession spark, PipelineOptions pipeline, Similarity similarity, int k, PrintWriter out)
+  private static SampledDataset sample(AdviseCommand command, SparkSession spark, PipelineOptions pipeline, Similarity similarity, int k, PrintWriter out)
       throws IOException {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     InputSource source = InputSource.resolve(pipeline, hadoop);
     ImportJob.Classified corpus = ImportJob.classify(spark, pipeline, source);
     spark.sparkContext().setJobGroup("advise", "advise: sample " + source.corpus(), false);
     boolean hasQueries = source.queries() != null;
-    int capacity = arguments.sample + (hasQueries ? 0 : arguments.queries);
+    int capacity = command.arguments.sample + (hasQueries ? 0 : command.arguments.queries);
     JavaRDD<Row> rows = corpus.rows().select("id", "vector", "reason").toJavaRDD();
-    CorpusSampler sampled = rows.treeAggregate(new CorpusSampler(capacity, arguments.seed, similarity == Similarity.COSINE),
+    CorpusSampler sampled = rows.treeAggregate(new CorpusSampler(capacity, command.arguments.seed, similarity == Similarity.COSINE),
         CorpusSampler::add, CorpusSampler::merge, VectorBlocks.treeDepth(rows));
     if (!sampled.rejected().isEmpty()) {
       long n = sampled.rejected().values().stream().mapToLong(Long::longValue).sum();
@@ -120,9 +89,9 @@ public final class AdviseJob implements Callable<Integer> {
         }
       }
     }
-    String name = new org.apache.hadoop.fs.Path(table).getName().replaceFirst("\\.fvecs$", "");
+    String name = new org.apache.hadoop.fs.Path(command.table).getName().replaceFirst("\\.fvecs$", "");
     return SampledDataset.fromSample(name, sampled.valid(), sampled.sample(), queries, source.queries(), similarity, k,
-        arguments.queries, Runtime.getRuntime().availableProcessors());
+        command.arguments.queries, Runtime.getRuntime().availableProcessors());
   }
 
   private static boolean isZero(float[] v) {
@@ -135,14 +104,14 @@ public final class AdviseJob implements Callable<Integer> {
   }
 
   /** The pipeline options the import reads: the profile, its overrides, then this command's own. */
-  private Map<String, String> settings() throws IOException {
-    Map<String, String> s = PipelineJob.withOverrides(conf == null ? Map.of() : ConfFile.read(conf), sets, sparkConfs);
-    s.put(PipelineOptions.INPUT, table);
+  private static Map<String, String> settings(AdviseCommand command) throws IOException {
+    Map<String, String> s = PipelineJob.withOverrides(command.conf == null ? Map.of() : ConfFile.read(command.conf), command.sets, command.sparkConfs);
+    s.put(PipelineOptions.INPUT, command.table);
     s.put(PipelineOptions.OUTPUT, "unused-by-advise"); // the import's tables are not written
-    s.put(PipelineOptions.METRIC, arguments.metric());
-    s.put(PipelineOptions.SEED, Long.toString(arguments.seed));
-    if (queryFile != null) {
-      s.put(PipelineOptions.QUERIES, queryFile);
+    s.put(PipelineOptions.METRIC, command.arguments.metric());
+    s.put(PipelineOptions.SEED, Long.toString(command.arguments.seed));
+    if (command.queryFile != null) {
+      s.put(PipelineOptions.QUERIES, command.queryFile);
     }
     s.putIfAbsent("spark.app.name", "quantpipe-advise");
     return s;

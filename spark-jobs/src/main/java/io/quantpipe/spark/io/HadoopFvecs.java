@@ -1,5 +1,7 @@
 package io.quantpipe.spark.io;
 
+import io.quantpipe.storage.IndexStore;
+
 import io.quantpipe.vector.FloatVectors;
 import java.io.DataInputStream;
 import java.io.EOFException;

@@ -1,5 +1,7 @@
 package io.quantpipe.spark.io;
 
+import io.quantpipe.storage.IndexStore;
+
 import io.quantpipe.spark.options.PipelineOptions;
 import io.quantpipe.spark.options.PipelineOptions.InputFormat;
 import java.io.IOException;

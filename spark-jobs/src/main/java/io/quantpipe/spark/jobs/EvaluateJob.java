@@ -8,7 +8,7 @@ import io.quantpipe.hnsw.TwoPhaseSearcher;
 import io.quantpipe.index.CoarseQuantizer;
 import io.quantpipe.index.IndexManifest;
 import io.quantpipe.search.SearchResult;
-import io.quantpipe.spark.io.IndexStore;
+import io.quantpipe.storage.IndexStore;
 import io.quantpipe.spark.io.VectorBlock;
 import io.quantpipe.vector.FloatVectors;
 import io.quantpipe.vector.Similarity;

@@ -6,7 +6,7 @@ import io.quantpipe.hnsw.HnswConfig;
 import io.quantpipe.hnsw.HnswPartitionBuilder;
 import io.quantpipe.index.CoarseQuantizer;
 import io.quantpipe.index.IndexManifest;
-import io.quantpipe.spark.io.IndexStore;
+import io.quantpipe.storage.IndexStore;
 import io.quantpipe.spark.io.VectorBlock;
 import io.quantpipe.vector.FloatVectors;
 import io.quantpipe.vector.FvecsWriter;

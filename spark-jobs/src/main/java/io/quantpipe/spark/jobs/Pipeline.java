@@ -1,6 +1,7 @@
 package io.quantpipe.spark.jobs;
 
 import io.quantpipe.spark.options.PipelineOptions;
+import io.quantpipe.spark.progress.StageProgress;
 import io.quantpipe.spark.stages.Stage;
 import io.quantpipe.spark.stages.StageRunner;
 import java.io.IOException;
@@ -39,12 +40,34 @@ public final class Pipeline {
    * @throws io.quantpipe.spark.stages.QualityGateException when the index is below the floors
    */
   public static PipelineResult run(SparkSession spark, PipelineOptions o, String runId) throws IOException {
+    return run(spark, o, runId, null);
+  }
+
+  /**
+   * Runs every stage as run {@code runId}, reporting each stage's progress and result to
+   * {@code progress} when it is not null.
+   */
+  public static PipelineResult run(SparkSession spark, PipelineOptions o, String runId, StageProgress progress)
+      throws IOException {
     try (StageRunner runner = new StageRunner(() -> spark, spark.sparkContext().hadoopConfiguration(), o, runId)) {
       Object last = null;
       for (Stage stage : Stage.values()) {
-        last = runner.run(stage);
+        last = progress == null ? runner.run(stage) : run(runner, stage, progress);
       }
       return (PipelineResult) last;
+    }
+  }
+
+  /** One stage between its progress lines. */
+  public static Object run(StageRunner runner, Stage stage, StageProgress progress) throws IOException {
+    progress.begin(stage);
+    try {
+      Object record = runner.run(stage);
+      progress.end(record);
+      return record;
+    } catch (IOException | RuntimeException e) {
+      progress.fail();
+      throw e;
     }
   }
 }

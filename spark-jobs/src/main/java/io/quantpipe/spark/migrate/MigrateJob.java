@@ -1,30 +1,10 @@
 package io.quantpipe.spark.migrate;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quantpipe.catalog.CatalogPointer;
-import io.quantpipe.cli.TextTable;
-import io.quantpipe.config.ConfFile;
-import io.quantpipe.spark.PipelineJob;
-import io.quantpipe.spark.io.IndexStore;
-import io.quantpipe.spark.io.VersionCatalog;
-import io.quantpipe.spark.jobs.PipelineResult;
-import io.quantpipe.spark.options.PipelineOptions;
-import io.quantpipe.spark.stages.QualityGateException;
-import io.quantpipe.spark.stages.Stage;
-import io.quantpipe.spark.stages.StageRunner;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,6 +19,9 @@ import picocli.CommandLine.Option;
  * the current version current; the old version stays until retention removes it
  * ({@code retain-versions}), and {@code bin/quantpipe rollback} points back to it. Exit codes: 0
  * published, 2 bad options or a failed check, 3 the quality gate failed, 1 anything else.
+ *
+ * <p>The options only; {@link Migration} does the work (the one CLI reads these options without
+ * Spark on its classpath, so nothing here names a Spark type).
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
     description = "Re-encode the current index version with another strategy or codebook and publish it as a new version.")
@@ -64,101 +47,6 @@ public final class MigrateJob implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    PipelineOptions bootstrap;
-    try {
-      Map<String, String> own = PipelineJob.withOverrides(conf == null ? Map.of() : ConfFile.read(conf), sets, sparkConfs);
-      own.put(PipelineOptions.INPUT, index); // only for the session's settings; migrate() resolves the real input
-      own.put(PipelineOptions.OUTPUT, index);
-      bootstrap = PipelineOptions.fromMap(own);
-    } catch (IllegalArgumentException e) {
-      System.err.println("migrate: " + e.getMessage());
-      return 2;
-    }
-    SparkSession spark = PipelineJob.session(bootstrap);
-    try {
-      return migrate(spark, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
-    } finally {
-      spark.stop();
-    }
-  }
-
-  /** Migrates with the parsed options in {@code spark}, which stays open; returns the exit code. */
-  public int migrate(SparkSession spark, PrintWriter out, PrintWriter err) throws IOException {
-    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    String root = IndexStore.qualified(index, hadoop);
-    try {
-      VersionCatalog catalog = new VersionCatalog(root, hadoop);
-      CatalogPointer current = catalog.current();
-      if (current == null) {
-        throw new IllegalArgumentException("Nothing is published under " + root + ": run the pipeline before migrating it");
-      }
-      JsonNode before = new ObjectMapper().readTree(catalog.currentManifest());
-      String currentDir = catalog.versionUri(current.version());
-      PipelineOptions options = PipelineOptions.fromMap(settings(before, currentDir, root));
-      String runId = "migrate-" + UUID.randomUUID();
-      MigrationCheck check;
-      PipelineResult after;
-      try (StageRunner runner = new StageRunner(() -> spark, hadoop, options, runId)) {
-        for (Stage stage : Stage.values()) {
-          if (stage != Stage.PUBLISH) {
-            runner.run(stage);
-          }
-        }
-        check = MigrationCheck.verify(spark, currentDir, runner.run().versionUri());
-        after = (PipelineResult) runner.run(Stage.PUBLISH);
-      }
-      out.print(table(before, new ObjectMapper().readTree(after.manifestJson()), current.version(), after.version()));
-      out.printf("%nverified: %,d input rows and %,d indexed ids, the same in both versions%n", check.inputRows(),
-          check.indexedRows());
-      out.printf("published version %d at %s (roll back: bin/quantpipe rollback --index %s)%n", after.version(),
-          after.versionUri(), index);
-      return 0;
-    } catch (QualityGateException e) {
-      err.println("migrate: " + e.getMessage() + "; the current version stays current");
-      return 3;
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      err.println("migrate: " + e.getMessage());
-      return 2;
-    }
-  }
-
-  /**
-   * The current version's options, then the profile and {@code --set}, then what a migration
-   * fixes: the input is the current version's table, its query file when it had one (held-out
-   * queries are held out again, by the same rule), the output is the same root.
-   */
-  private Map<String, String> settings(JsonNode manifest, String currentDir, String root) throws IOException {
-    Map<String, String> s = new LinkedHashMap<>();
-    manifest.path("options").fields().forEachRemaining(e -> s.put(e.getKey(), e.getValue().asText()));
-    s.putAll(PipelineJob.withOverrides(conf == null ? Map.of() : ConfFile.read(conf), sets, sparkConfs));
-    s.put(PipelineOptions.INPUT, currentDir + "/input");
-    s.put(PipelineOptions.INPUT_FORMAT, "parquet");
-    s.put(PipelineOptions.ID_COLUMN, "id");
-    s.put(PipelineOptions.VECTOR_COLUMN, "vector");
-    String querySource = manifest.path("evaluation").path("query_source").asText("");
-    s.put(PipelineOptions.QUERIES, querySource.startsWith("held out") ? "" : querySource);
-    s.put(PipelineOptions.OUTPUT, root);
-    if (strategy != null) {
-      s.put(PipelineOptions.STRATEGY, strategy);
-    }
-    return s;
-  }
-
-  private static String table(JsonNode before, JsonNode after, int from, int to) {
-    List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"version", "strategy", "vectors", "bytes/vec", "compression", "recall@10", "delta commit"});
-    rows.add(row(before, from + " (was current)"));
-    rows.add(row(after, to + " (current)"));
-    return TextTable.render(rows);
-  }
-
-  private static String[] row(JsonNode m, String label) {
-    JsonNode size = m.path("size");
-    JsonNode delta = m.path("delta_table").path("version");
-    return new String[] {label, m.path("strategy").asText(), String.format(Locale.ROOT, "%,d", m.path("counts").path("indexed").asLong()),
-        String.format(Locale.ROOT, "%.1f", size.path("bytes_per_vector").asDouble()),
-        String.format(Locale.ROOT, "%.1fx", size.path("compression_ratio").asDouble()),
-        String.format(Locale.ROOT, "%.4f", m.path("evaluation").path("recall@10").asDouble(Double.NaN)),
-        delta.isMissingNode() ? "-" : delta.asText()};
+    return Migration.run(this);
   }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quantpipe.spark.SparkTestBase;
-import io.quantpipe.spark.bench.DerivedCorpus;
-import io.quantpipe.spark.bench.LocalClusterRun;
+import io.quantpipe.spark.testing.DerivedCorpus;
+import io.quantpipe.spark.testing.LocalClusterRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,10 +68,11 @@ class MemoryCapIT {
         .isLessThanOrEqualTo((long) DRIVER_HEAP_MB << 20);
   }
 
-  /** spark-jobs' classes and every dependency, as bin/quantpipe runs them. */
+  /** spark-jobs' classes and every dependency, as bin/quantpipe runs them, plus the test classes' memory listener. */
   private static String classpath() throws Exception {
     Path target = Path.of("target");
     return target.resolve("classes").toAbsolutePath() + java.io.File.pathSeparator
+        + target.resolve("test-classes").toAbsolutePath() + java.io.File.pathSeparator
         + Files.readString(target.resolve("runtime-classpath.txt")).trim();
   }
 }

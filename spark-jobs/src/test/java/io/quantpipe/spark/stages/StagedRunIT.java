@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quantpipe.format.CorruptArtifactException;
 import io.quantpipe.spark.SparkTestBase;
-import io.quantpipe.spark.io.VersionCatalog;
+import io.quantpipe.storage.VersionCatalog;
 import io.quantpipe.spark.jobs.Pipeline;
 import io.quantpipe.spark.jobs.PipelineResult;
 import io.quantpipe.spark.options.PipelineOptions;

@@ -1,0 +1,39 @@
+package io.quantpipe.spark.progress;
+
+import io.quantpipe.spark.jobs.HnswJob;
+import io.quantpipe.spark.jobs.PipelineResult;
+import io.quantpipe.spark.stages.StageRecords;
+import java.util.Locale;
+
+/** The one-line result of a stage, from the record it wrote. Stateless. */
+final class StageSummary {
+  private StageSummary() {}
+
+  static String of(Object record) {
+    if (record instanceof StageRecords.Imported r) {
+      return String.format(Locale.ROOT, "%,d vectors of %d dims imported, %,d rejected, %d queries (%s)",
+          r.result().valid(), r.result().dim(), r.result().rejected(), r.queryCount(), r.querySource());
+    } else if (record instanceof StageRecords.Calibrated r) {
+      return String.format(Locale.ROOT, "%,d vectors summarised (%,.0f vectors/s)", r.count(), r.count() / Math.max(r.seconds(), 1e-3));
+    } else if (record instanceof StageRecords.Trained r) {
+      return r.modelBytes() == 0 ? "no model (float32)" : String.format(Locale.ROOT, "model of %,d bytes", r.modelBytes());
+    } else if (record instanceof StageRecords.Coarse r) {
+      return r.partitions() + " partitions";
+    } else if (record instanceof StageRecords.Encoded r) {
+      return String.format(Locale.ROOT, "%,d codes of %d bytes (%,.0f vectors/s)", r.result().rows(), r.result().codeBytes(),
+          r.result().rows() / Math.max(r.seconds(), 1e-3));
+    } else if (record instanceof StageRecords.Built r) {
+      long nodes = r.partitions().stream().mapToLong(HnswJob.Built::nodes).sum();
+      return String.format(Locale.ROOT, "%d graphs, %,d nodes (%,.0f vectors/s)", r.partitions().size(), nodes,
+          nodes / Math.max(r.seconds(), 1e-3));
+    } else if (record instanceof StageRecords.Evaluated r) {
+      return String.format(Locale.ROOT, "recall@%d %.4f on %d queries, nprobe %d, p50 %.3f ms", r.result().k(),
+          r.result().recallAtK(), r.result().queries(), r.result().nprobe(), r.result().latencyP50Ms());
+    } else if (record instanceof StageRecords.Gated r) {
+      return (r.passed() ? "passed" : "failed") + String.format(Locale.ROOT, ", compression %.1fx", r.compression());
+    } else if (record instanceof PipelineResult r) {
+      return "version " + r.version() + " is current";
+    }
+    return String.valueOf(record);
+  }
+}

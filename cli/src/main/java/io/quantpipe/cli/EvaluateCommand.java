@@ -2,6 +2,7 @@ package io.quantpipe.cli;
 
 import io.quantpipe.report.JsonLines;
 import io.quantpipe.report.ResultTable;
+import io.quantpipe.report.StepProgress;
 
 import io.quantpipe.eval.Dataset;
 import io.quantpipe.eval.EvalOptions;
@@ -108,12 +109,15 @@ public final class EvaluateCommand implements Callable<Integer> {
     DataFingerprint fingerprint = staging == null ? null : CorpusStatistics.of(dataset.base(), 1, seed).fingerprint();
     StrategyEvaluator evaluator = new StrategyEvaluator(dataset, options);
     List<EvalResult> results = new ArrayList<>();
+    StepProgress progress = new StepProgress(spec.commandLine().getErr(), list.size());
     for (Strategy s : list) {
-      results.add(evaluator.evaluate(s, quantizer -> {
+      EvalResult r = evaluator.evaluate(s, quantizer -> {
         if (staging != null) {
           writeArtifact(staging.resolve(s.name()), s, quantizer, dataset, training, fingerprint);
         }
-      }));
+      });
+      results.add(r);
+      progress.step(String.format(java.util.Locale.ROOT, "%s: recall@%d %.4f", s.name(), k, r.recallAt(k)));
     }
     PrintWriter out = spec.commandLine().getOut();
     out.print(ResultTable.render(dataset, options, results));

@@ -1,16 +1,18 @@
 package io.quantpipe.advise;
 
-import java.util.Locale;
 import io.quantpipe.eval.EvalOptions;
 import io.quantpipe.eval.EvalResult;
 import io.quantpipe.eval.PreparedStrategy;
 import io.quantpipe.eval.SampledDataset;
 import io.quantpipe.eval.StrategyEvaluator;
+import io.quantpipe.report.StepProgress;
 import io.quantpipe.strategy.TrainingOptions;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,15 @@ public final class Advisor {
 
   /** Evaluates the grid on {@code data} and recommends. */
   public Advice advise(SampledDataset data) {
+    return advise(data, null);
+  }
+
+  /**
+   * The advice, printing a progress line ({@link StepProgress}) to {@code progressOut}, when it is
+   * not null, for each encoding measured: one per strategy base and PQ M, whose oversample variants
+   * come from the same scan.
+   */
+  public Advice advise(SampledDataset data, PrintWriter progressOut) {
     long t0 = System.nanoTime();
     int dim = data.dataset().base().dim();
     List<CandidateSpec> grid = CandidateSpec.grid(dim, options);
@@ -45,6 +56,7 @@ public final class Advisor {
       groups.computeIfAbsent(spec.strategy().base() + "/" + spec.pqM(), key -> new ArrayList<>()).add(spec);
     }
     Map<CandidateSpec, AdviceCandidate> measured = new HashMap<>();
+    StepProgress progress = progressOut == null ? null : new StepProgress(progressOut, groups.size());
     for (List<CandidateSpec> group : groups.values()) {
       CandidateSpec first = group.get(0);
       PreparedStrategy prepared = evaluator.prepare(first.strategy(), withPqM(options.training(), first.pqM()));
@@ -57,6 +69,10 @@ public final class Advisor {
         measured.put(spec, new AdviceCandidate(spec, result, memory));
         LOG.debug("{}: recall@{} {} at {} GB", spec.label(), options.k(),
             String.format(Locale.ROOT, "%.4f", result.recallAtK()), String.format(Locale.ROOT, "%.2f", memory.memoryGb()));
+      }
+      if (progress != null) {
+        progress.step(String.format(Locale.ROOT, "%s: %d candidate%s measured", first.label(), group.size(),
+            group.size() == 1 ? "" : "s"));
       }
     }
     List<AdviceCandidate> candidates = new ArrayList<>();

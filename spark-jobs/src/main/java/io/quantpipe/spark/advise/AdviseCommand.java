@@ -169,7 +169,7 @@ public final class AdviseCommand implements Callable<Integer> {
      * data directory as it is, the sample itself for re-measuring. Returns the exit code.
      */
     public int report(PrintWriter out, SampledDataset sample, Path dataDir) throws IOException {
-      Advice advice = new Advisor(options()).advise(sample);
+      Advice advice = new Advisor(options()).advise(sample, new PrintWriter(System.err, true));
       Path measured = dataDir;
       if (!sample.asIs()) {
         measured = sampleOut != null ? sampleOut

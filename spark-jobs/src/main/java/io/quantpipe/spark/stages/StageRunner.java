@@ -118,25 +118,9 @@ public final class StageRunner implements AutoCloseable {
     InputSource source = InputSource.resolve(o, hadoop);
     String dir = run.versionUri();
     ImportJob.Result result = ImportJob.run(spark(), o, source, dir + "/input", dir + "/rejected");
-    long holdOut = source.queries() == null ? VectorBlocks.holdOutThreshold(o.evalQueries(), result.valid()) : 0;
-    FloatVectors queries;
-    String queryFile;
-    String querySource;
-    if (source.queries() != null) {
-      queries = HadoopFvecs.readFvecs(source.queries(), hadoop, o.evalQueries());
-      queryFile = source.queries();
-      querySource = source.queries();
-    } else {
-      queries = HeldOutQueries.read(spark(), dir + "/input", result.dim(), o.seed(), holdOut, o.evalQueries());
-      queryFile = run.stageFile("queries.fvecs");
-      querySource = "held out of the corpus (" + queries.count() + " rows)";
-      HadoopFvecs.writeFvecs(new IndexStore(dir + "/" + StagedRun.STAGES, hadoop), "queries.fvecs", queries);
-    }
-    if (queries.dim() != result.dim()) {
-      throw new IllegalArgumentException(String.format("Queries %s have dimension %d, the corpus %d",
-          source.queries(), queries.dim(), result.dim()));
-    }
-    imported = new StageRecords.Imported(result, queryFile, querySource, queries.count(), holdOut, seconds(t0));
+    EvaluationQueries q = EvaluationQueries.choose(spark(), o, source, result, run, hadoop);
+    imported = new StageRecords.Imported(result, q.file(), q.source(), q.queries().count(), q.holdOutBelow(),
+        seconds(t0));
     return record(Stage.IMPORT, imported);
   }
 

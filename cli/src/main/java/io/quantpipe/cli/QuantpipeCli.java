@@ -42,6 +42,26 @@ public final class QuantpipeCli implements Runnable {
   /** Commands that run in a JVM of an engine, by name. */
   private static final Map<String, Engine> ENGINES = new LinkedHashMap<>();
 
+  /** One example per command (and per subcommand), shown at the end of its help; tests parse each. */
+  static final Map<String, String> EXAMPLES = Map.ofEntries(
+      Map.entry("pipeline", "bin/quantpipe pipeline --conf conf/local.conf --strategy hybrid-sq8 --output out/index-sq8"),
+      Map.entry("stats", "bin/quantpipe stats --index out/index --json out/stats.json"),
+      Map.entry("evaluate", "bin/quantpipe evaluate --data data/siftsmall --metric l2 --k 10 --strategies sq8,pq,hybrid-pq"),
+      Map.entry("advise", "bin/quantpipe advise --data data/siftsmall --metric l2 --corpus-size 1000000 --max-memory-gb 0.5 "
+          + "--target-recall 0.95"),
+      Map.entry("migrate", "bin/quantpipe migrate --index out/index --strategy sq8"),
+      Map.entry("rollback", "bin/quantpipe rollback --index out/index"),
+      Map.entry("stream", "bin/quantpipe stream --conf conf/stream-local.conf"),
+      Map.entry("retrain-check", "bin/quantpipe retrain-check --index out/index --max-age-days 30 --drift-marker _DRIFT"),
+      Map.entry("hnsw", "bin/quantpipe hnsw --data data/siftsmall --metric l2 --quantizer sq8 --ef 16,64"),
+      Map.entry("drift-replay", "bin/quantpipe drift-replay --index out/index --data data/siftsmall --json out/drift.jsonl"),
+      Map.entry("bench", "bin/quantpipe bench kernels --dims 128 --n 10000"),
+      Map.entry("bench kernels", "bin/quantpipe bench kernels --dims 128,1536 --kernels flat,sq8 --json out/kernels.jsonl"),
+      Map.entry("bench scale", "bin/quantpipe bench scale --sizes 10000,100000 --out out/bench-scale"),
+      Map.entry("stream-demo", "bin/quantpipe stream-demo --data data/siftsmall --index out/stream-index --records 20000"),
+      Map.entry("completion", "source <(bin/quantpipe completion)"),
+      Map.entry("help", "bin/quantpipe help pipeline"));
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -59,8 +79,14 @@ public final class QuantpipeCli implements Runnable {
       // Quiet by default: library INFO lines are for --verbose (read before the first logger exists).
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
           Arrays.asList(args).contains("--verbose") ? "info" : "warn");
+      // Hadoop warns on every start that it has no native library: the Java code paths are the ones we use.
+      System.setProperty("org.slf4j.simpleLogger.log.org.apache.hadoop.util.NativeCodeLoader", "error");
     }
-    return commandLine().execute(args);
+    CommandLine cli = commandLine();
+    int code = cli.execute(args);
+    cli.getOut().flush(); // commands print through these writers, not always a whole line at a time
+    cli.getErr().flush();
+    return code;
   }
 
   /** The whole command tree, with the exit-code handlers and the engine dispatch. */
@@ -80,6 +106,10 @@ public final class QuantpipeCli implements Runnable {
     engine(cli, "stream-demo", new StreamDemo(), Engine.BENCH_FLINK);
     cli.addSubcommand("completion", completion());
     cli.addSubcommand("help", new CommandLine.HelpCommand());
+    addExamples(cli);
+    // One pair of writers for the whole tree (set after the last subcommand, so every command has them).
+    cli.setOut(new java.io.PrintWriter(System.out, true));
+    cli.setErr(new java.io.PrintWriter(System.err, true));
     cli.setExecutionStrategy(QuantpipeCli::execute);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof IllegalArgumentException || e instanceof IOException) {
@@ -120,6 +150,22 @@ public final class QuantpipeCli implements Runnable {
       command.getErr().println("error: Unknown option" + (unknown.size() > 1 ? "s: " : ": ") + String.join(", ", unknown));
       CommandLine.UnmatchedArgumentException.printSuggestions(e, command.getErr());
     }
+  }
+
+  private static void addExamples(CommandLine cli) {
+    for (CommandLine command : cli.getSubcommands().values()) {
+      addExample(command);
+      command.getSubcommands().values().forEach(QuantpipeCli::addExample);
+    }
+  }
+
+  private static void addExample(CommandLine command) {
+    String name = command.getCommandSpec().qualifiedName(" ").replaceFirst("^quantpipe ", "");
+    String example = EXAMPLES.get(name);
+    if (example == null) {
+      throw new IllegalStateException("Command '" + name + "' has no example in QuantpipeCli.EXAMPLES");
+    }
+    command.getCommandSpec().usageMessage().footer("", "Example:", "  " + example);
   }
 
   private static void engine(CommandLine cli, String name, Object command, Engine engine) {

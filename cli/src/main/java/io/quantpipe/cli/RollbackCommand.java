@@ -10,7 +10,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bin/quantpipe rollback}: points an index root back to an earlier complete version (the
@@ -31,18 +33,12 @@ public final class RollbackCommand implements Callable<Integer> {
   @Mixin
   StorageOptions storage;
 
-  private PrintWriter out = new PrintWriter(System.out, true);
-  private PrintWriter err = new PrintWriter(System.err, true);
-
-  public static void main(String[] args) {
-    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
-  }
+  @Spec
+  CommandSpec spec;
 
   /** Runs the command with its output on {@code out} and {@code err}; returns the exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     RollbackCommand command = new RollbackCommand();
-    command.out = out;
-    command.err = err;
     int code = new CommandLine(command).setOut(out).setErr(err).execute(args);
     out.flush();
     err.flush();
@@ -51,6 +47,8 @@ public final class RollbackCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     try {
       VersionCatalog catalog = new VersionCatalog(index, storage.configuration());
       CatalogPointer before = catalog.current();

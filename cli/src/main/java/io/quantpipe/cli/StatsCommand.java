@@ -16,7 +16,9 @@ import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bin/quantpipe stats}: what a published index version holds (counts, training, memory
@@ -49,18 +51,12 @@ public final class StatsCommand implements Callable<Integer> {
   @Mixin
   StorageOptions storageOptions;
 
-  private PrintWriter out;
-  private PrintWriter err;
-
-  public static void main(String[] args) {
-    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
-  }
+  @Spec
+  CommandSpec spec;
 
   /** Runs the command with its output on {@code out} and {@code err}; returns the exit code (for tests). */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     StatsCommand command = new StatsCommand();
-    command.out = out;
-    command.err = err;
     CommandLine cli = new CommandLine(command).setOut(out).setErr(err);
     int code = cli.execute(args);
     out.flush();
@@ -70,6 +66,8 @@ public final class StatsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     Configuration storage;
     try {
       storage = storageOptions.configuration();

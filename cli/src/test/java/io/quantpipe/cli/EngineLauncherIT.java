@@ -32,6 +32,25 @@ class EngineLauncherIT {
   }
 
   @Test
+  void thePipelineIsQuietWithALinePerStageAndItsTable() throws Exception {
+    Path repo = Path.of(System.getProperty("quantpipe.home")).toAbsolutePath().normalize();
+    Run r = cli("pipeline", "--conf", repo.resolve("conf/local.conf").toString(), "--input",
+        repo.resolve("data/siftsmall").toString(), "--output", dir.resolve("index").toString());
+    assertThat(r.code()).as(r.output()).isZero();
+    List<String> lines = r.output().lines().toList();
+    assertThat(lines).as(r.output()).hasSizeLessThanOrEqualTo(40);
+    assertThat(lines.get(0)).startsWith("quantpipe pipeline: log out/logs/pipeline-");
+    String[] stages = {"import", "calibrate", "train", "coarse", "encode", "hnsw", "evaluate", "gate", "publish"};
+    for (int i = 0; i < stages.length; i++) {
+      assertThat(r.output()).containsPattern("(?m)^\\[" + (i + 1) + "/9\\] " + stages[i] + " +done in ");
+    }
+    assertThat(r.output()).contains("hybrid-pq        10,000").contains("published version 1 at ")
+        .doesNotContain(" INFO ");
+    Path log = repo.resolve(lines.get(0).substring("quantpipe pipeline: log ".length()));
+    assertThat(Files.readString(log)).as("the engine's log file").contains(" INFO ").contains("SparkContext");
+  }
+
+  @Test
   void helpOfAnEngineCommandNeedsNoEngine() throws Exception {
     Run r = cli("stream-demo", "--help");
     assertThat(r.code()).as(r.output()).isZero();

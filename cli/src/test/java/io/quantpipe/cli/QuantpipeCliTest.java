@@ -2,7 +2,9 @@ package io.quantpipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,11 +33,23 @@ class QuantpipeCliTest {
     for (var e : subcommands.entrySet()) {
       CliRun r = CliRun.of(e.getKey(), "--help");
       assertThat(r.code()).as(e.getKey()).isZero();
-      assertThat(r.out()).as(e.getKey()).contains("Usage: quantpipe " + e.getKey());
+      assertThat(r.out()).as(e.getKey()).contains("Usage: quantpipe " + e.getKey()).contains("Example:");
       for (String sub : e.getValue().getSubcommands().keySet()) {
         CliRun s = CliRun.of(e.getKey(), sub, "--help");
         assertThat(s.code()).as(e.getKey() + " " + sub).isZero();
         assertThat(s.out()).as(e.getKey() + " " + sub).startsWith("Usage: quantpipe " + e.getKey() + " " + sub);
+      }
+    }
+  }
+
+  @Test
+  void everyExampleParses() {
+    for (var e : QuantpipeCli.EXAMPLES.entrySet()) {
+      String example = e.getValue();
+      if (example.startsWith("bin/quantpipe ")) {
+        String[] words = example.substring("bin/quantpipe ".length()).split(" ");
+        QuantpipeCli.commandLine().parseArgs(words); // throws on an unknown option or a bad value
+        assertThat(words[0]).as(e.getKey()).isEqualTo(e.getKey().split(" ")[0]);
       }
     }
   }
@@ -63,6 +77,15 @@ class QuantpipeCliTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("Unknown option: --cof").containsPattern("Possible solutions: .*--conf")
         .doesNotContain("log out/logs");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"stats", "rollback"})
+  void aLibraryCommandRunsInThisJvmAndNamesWhatIsMissing(String command) {
+    String root = Path.of("target", "no-index-here").toAbsolutePath().toString();
+    CliRun r = CliRun.of(command, "--index", root);
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).containsPattern("(?m)^" + command + ": .*" + Pattern.quote(root)).doesNotContain("Exception");
   }
 
   @Test

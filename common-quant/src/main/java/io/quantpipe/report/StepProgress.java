@@ -37,8 +37,8 @@ public final class StepProgress {
     out.flush();
   }
 
-  /** {@code m:ss}, or {@code h:mm:ss} from an hour on. */
-  static String clock(double seconds) {
+  /** {@code m:ss}, or {@code h:mm:ss} from an hour on: how progress lines show durations. */
+  public static String clock(double seconds) {
     long s = Math.round(seconds);
     return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
         : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);

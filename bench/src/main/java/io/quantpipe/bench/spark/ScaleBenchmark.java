@@ -35,8 +35,7 @@ import picocli.CommandLine.Option;
  * stay under {@code --out}.
  */
 @Command(name = "scale", mixinStandardHelpOptions = true,
-    description = "Pipeline time per stage and peak executor heap at 10k, 100k and 1M vectors, on a local cluster.",
-    footer = "%nExample: quantpipe bench scale --sizes 10000,100000 --out out/bench-scale")
+    description = "Pipeline time per stage and peak executor heap at 10k, 100k and 1M vectors, on a local cluster.")
 public final class ScaleBenchmark implements Callable<Integer> {
   static final List<String> STAGES = List.of("import", "calibrate", "train", "coarse", "encode", "hnsw", "evaluate");
 

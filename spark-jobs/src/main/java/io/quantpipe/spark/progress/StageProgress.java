@@ -1,5 +1,6 @@
 package io.quantpipe.spark.progress;
 
+import io.quantpipe.report.StepProgress;
 import io.quantpipe.spark.stages.Stage;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -129,12 +130,12 @@ public final class StageProgress extends SparkListener implements AutoCloseable 
   private String status(double elapsed) {
     int d = done.get();
     int n = Math.max(d, submitted.get());
-    String eta = d == 0 || d >= n ? "-" : clock(elapsed * (n - d) / d);
+    String eta = d == 0 || d >= n ? "-" : StepProgress.clock(elapsed * (n - d) / d);
     long read = records.get();
     // Rows read are counted by Spark for file scans and cached blocks (1,024 vectors each), not for
     // every RDD: shown when there are any, and the result line gives the stage's exact counts.
     String rows = read == 0 ? "" : String.format(Locale.ROOT, ", %,d rows read (%,.0f/s)", read, read / Math.max(elapsed, 1e-3));
-    return String.format(Locale.ROOT, "tasks %d/%d%s, elapsed %s, ETA %s", d, n, rows, clock(elapsed), eta);
+    return String.format(Locale.ROOT, "tasks %d/%d%s, elapsed %s, ETA %s", d, n, rows, StepProgress.clock(elapsed), eta);
   }
 
   private void print(String line, boolean inPlace) {
@@ -149,12 +150,6 @@ public final class StageProgress extends SparkListener implements AutoCloseable 
 
   private String seconds() {
     return String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - startNanos) / 1e9);
-  }
-
-  private static String clock(double seconds) {
-    long s = Math.round(seconds);
-    return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-        : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
   }
 
   /** Stops the ticker and the listener; idempotent. */

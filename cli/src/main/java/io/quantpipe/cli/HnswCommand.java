@@ -1,6 +1,7 @@
 package io.quantpipe.cli;
 
 import io.quantpipe.report.JsonLines;
+import io.quantpipe.report.StepProgress;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quantpipe.eval.Dataset;
@@ -44,6 +45,9 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class HnswCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
+
+  /** One line per step: the build, then each measured ef. */
+  private StepProgress progress;
 
   @Option(names = "--data", required = true, description = "Dataset directory (base.fvecs, query.fvecs, optional groundtruth.ivecs).")
   Path data;
@@ -108,6 +112,7 @@ public final class HnswCommand implements Callable<Integer> {
     Dataset dataset = Dataset.load(data, similarity, Math.max(k, 10), Runtime.getRuntime().availableProcessors());
     HnswConfig config = new HnswConfig(m, efConstruction, seed);
     Map<String, Object> build = new LinkedHashMap<>();
+    progress = new StepProgress(spec.commandLine().getErr(), efs.size() + (load == null ? 1 : 0));
     Path file = load;
     Path scratch = null;
     if (load == null) {
@@ -116,6 +121,7 @@ public final class HnswCommand implements Callable<Integer> {
       }
       file = out != null ? out : scratch.resolve("graph" + io.quantpipe.hnsw.HnswPartitionFormat.EXTENSION);
       build = buildPartition(dataset, similarity, config, scores, file);
+      progress.step(String.format(Locale.ROOT, "built %,d nodes in %s s", dataset.base().count(), build.get("build_seconds")));
     }
     try {
       List<Map<String, Object>> rows = measure(dataset, similarity, file, build);
@@ -233,6 +239,8 @@ public final class HnswCommand implements Callable<Integer> {
         params.put("build_scores", load == null ? buildScores : "unknown"); // not recorded in the file
         row.put("params", params);
       }));
+      progress.step(String.format(Locale.ROOT, "ef %d: recall@%d %.4f", ef, k,
+          ((Number) rows.get(rows.size() - 1).get("recall@" + k)).doubleValue()));
       Map<String, Object> row = rows.get(rows.size() - 1);
       row.putAll(build);
       row.put("index_bytes", indexBytes);

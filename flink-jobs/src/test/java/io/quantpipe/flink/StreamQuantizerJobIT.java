@@ -292,7 +292,7 @@ class StreamQuantizerJobIT {
     } finally {
       job.cancel().get();
     }
-    assertThat(out).hasSize(spark.size());
+    assertThat(out).as(shortfall(out, spark.size(), job)).hasSize(spark.size());
     for (EncodedRecord e : out) {
       assertThat(e.partition() + "/" + java.util.Base64.getEncoder().encodeToString(e.code()))
           .as("partition/code of id %d: stream vs Spark shards", e.id()).isEqualTo(spark.get(e.id()));
@@ -334,7 +334,8 @@ class StreamQuantizerJobIT {
         producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("in-e", id % 2, null, insert(id, v)));
       }
       producer.flush();
-      assertThat(awaitOutput("out-e", 1200)).hasSize(1200);
+      List<EncodedRecord> out = awaitOutput("out-e", 1200);
+      assertThat(out).as(() -> shortfall(out, 1200, job)).hasSize(1200);
       events = kafka.readCommitted("drift-e", 2, Duration.ofSeconds(30));
     } finally {
       job.cancel().get();
@@ -369,12 +370,30 @@ class StreamQuantizerJobIT {
     }
   }
 
+  /**
+   * The committed records of {@code topic}, once there are {@code atLeast} of them or after two minutes: a busy
+   * CI machine runs these jobs up to 20x slower than a quiet one.
+   */
   private static List<EncodedRecord> awaitOutput(String topic, int atLeast) throws Exception {
     List<EncodedRecord> out = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> r : kafka.readCommitted(topic, atLeast, Duration.ofSeconds(60))) {
+    for (ConsumerRecord<byte[], byte[]> r : kafka.readCommitted(topic, atLeast, Duration.ofSeconds(120))) {
       out.add(EncodedRecordJson.fromBytes(r.value()));
     }
     return out;
+  }
+
+  /** What a short output lacks, and the job's state, so that a failure on CI says where the records stopped. */
+  private static String shortfall(List<EncodedRecord> out, long expected, JobClient job) {
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    out.forEach(e -> seen.add(e.id()));
+    List<Long> missing = LongStream.range(0, expected).filter(id -> !seen.contains(id)).limit(50).boxed().toList();
+    String status;
+    try {
+      status = String.valueOf(job.getJobStatus().get(10, java.util.concurrent.TimeUnit.SECONDS));
+    } catch (Exception e) {
+      status = "unknown (" + e + ")";
+    }
+    return "ids [0, " + expected + ") on the output; missing (first 50) " + missing + "; job " + status;
   }
 
   private static void copyTree(Path from, Path to) throws Exception {

@@ -239,9 +239,8 @@ public final class HnswCommand implements Callable<Integer> {
         params.put("build_scores", load == null ? buildScores : "unknown"); // not recorded in the file
         row.put("params", params);
       }));
-      progress.step(String.format(Locale.ROOT, "ef %d: recall@%d %.4f", ef, k,
-          ((Number) rows.get(rows.size() - 1).get("recall@" + k)).doubleValue()));
       Map<String, Object> row = rows.get(rows.size() - 1);
+      progress.step(stepLine(ef, row));
       row.putAll(build);
       row.put("index_bytes", indexBytes);
       row.put("bytes_per_vector", round((double) indexBytes / n, 3));
@@ -252,6 +251,17 @@ public final class HnswCommand implements Callable<Integer> {
       row.put("checksum_verified", !skipChecksum);
     }
     return rows;
+  }
+
+  /** The progress line for one ef: its rate and the recalls the timer measured (only depths 1, 10, 100 up to k). */
+  private static String stepLine(int ef, Map<String, Object> row) {
+    StringBuilder line = new StringBuilder("ef " + ef + ": " + row.get("qps") + " qps");
+    row.forEach((key, value) -> {
+      if (key.startsWith("recall@")) {
+        line.append(", ").append(key).append(' ').append(value);
+      }
+    });
+    return line.toString();
   }
 
   private void print(List<Map<String, Object>> rows, Map<String, Object> build) {

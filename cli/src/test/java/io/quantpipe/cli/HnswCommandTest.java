@@ -52,6 +52,15 @@ class HnswCommandTest {
   }
 
   @Test
+  void printsAProgressLinePerStepForAnyK() {
+    CliRun r = CliRun.of("hnsw", "--data", data, "--k", "5", "--ef-construction", "40", "--ef", "16,32",
+        "--repeat", "1");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("[1/3] built 10,000 nodes", "[2/3] ef 16: ", "[3/3] ef 32: ", "recall@1 ")
+        .doesNotContain("recall@10");
+  }
+
+  @Test
   void refusesAFileThatFailsItsChecks() throws IOException {
     Path graph = dir.resolve("g.qph");
     CliRun built = CliRun.of("hnsw", "--data", data, "--ef-construction", "40", "--ef", "16", "--repeat", "1",

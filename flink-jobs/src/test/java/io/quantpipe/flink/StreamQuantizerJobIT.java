@@ -289,10 +289,11 @@ class StreamQuantizerJobIT {
     List<EncodedRecord> out;
     try {
       out = awaitOutput("out-d", spark.size());
+      List<EncodedRecord> got = out;
+      assertThat(got).as(() -> shortfall(got, spark.size(), job)).hasSize(spark.size());
     } finally {
       job.cancel().get();
     }
-    assertThat(out).as(shortfall(out, spark.size(), job)).hasSize(spark.size());
     for (EncodedRecord e : out) {
       assertThat(e.partition() + "/" + java.util.Base64.getEncoder().encodeToString(e.code()))
           .as("partition/code of id %d: stream vs Spark shards", e.id()).isEqualTo(spark.get(e.id()));

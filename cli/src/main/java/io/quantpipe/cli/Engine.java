@@ -21,6 +21,8 @@ import java.util.List;
 record Engine(String name, String module, String classpathFile, boolean sparkFlags) {
   static final Engine SPARK = new Engine("spark", "spark-jobs", "runtime-classpath.txt", true);
   static final Engine FLINK = new Engine("flink", "flink-jobs", "runtime-classpath.txt", false);
+  /** The serving node: Jetty and Hadoop's client, no engine; a JVM of its own so it has its own heap and flags. */
+  static final Engine SERVING = new Engine("serving", "serving", "runtime-classpath.txt", false);
   static final Engine BENCH_SPARK = new Engine("spark", "bench", "runtime-classpath-spark.txt", true);
   static final Engine BENCH_FLINK = new Engine("flink", "bench", "runtime-classpath-flink.txt", false);
 

@@ -86,7 +86,7 @@ final class EngineLauncher {
     List<String> jars = new ArrayList<>();
     for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
       String normalized = entry.replace('\\', '/');
-      if (normalized.contains("/io/quantpipe/") || normalized.matches(".*/(cli|bench|spark-jobs|flink-jobs|storage|common-quant)/target/[^/]*")) {
+      if (normalized.contains("/io/quantpipe/") || normalized.matches(".*/(cli|bench|spark-jobs|flink-jobs|serving|storage|common-quant)/target/[^/]*")) {
         jars.add(entry);
       }
     }

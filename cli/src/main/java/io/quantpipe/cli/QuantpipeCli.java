@@ -4,6 +4,7 @@ import io.quantpipe.bench.BenchCommand;
 import io.quantpipe.bench.stream.StreamDemo;
 import io.quantpipe.flink.StreamQuantizerJob;
 import io.quantpipe.flink.drift.RetrainCheck;
+import io.quantpipe.serving.ServeCommand;
 import io.quantpipe.spark.PipelineJob;
 import io.quantpipe.spark.advise.AdviseCommand;
 import io.quantpipe.spark.migrate.MigrateJob;
@@ -52,6 +53,7 @@ public final class QuantpipeCli implements Runnable {
       Map.entry("migrate", "bin/quantpipe migrate --index out/index --strategy sq8"),
       Map.entry("rollback", "bin/quantpipe rollback --index out/index"),
       Map.entry("stream", "bin/quantpipe stream --conf conf/stream-local.conf"),
+      Map.entry("serve", "bin/quantpipe serve --conf conf/serve-local.conf --port 8080"),
       Map.entry("retrain-check", "bin/quantpipe retrain-check --index out/index --max-age-days 30 --drift-marker _DRIFT"),
       Map.entry("hnsw", "bin/quantpipe hnsw --data data/siftsmall --metric l2 --quantizer sq8 --ef 16,64"),
       Map.entry("drift-replay", "bin/quantpipe drift-replay --index out/index --data data/siftsmall --json out/drift.jsonl"),
@@ -100,6 +102,7 @@ public final class QuantpipeCli implements Runnable {
     cli.addSubcommand("rollback", new RollbackCommand());
     engine(cli, "stream", new StreamQuantizerJob(), Engine.FLINK);
     engine(cli, "retrain-check", new RetrainCheck(), Engine.FLINK);
+    engine(cli, "serve", new ServeCommand(), Engine.SERVING);
     cli.addSubcommand("hnsw", new HnswCommand());
     cli.addSubcommand("drift-replay", new DriftReplayCommand());
     engine(cli, "bench", new BenchCommand(), Engine.BENCH_SPARK);
@@ -182,7 +185,8 @@ public final class QuantpipeCli implements Runnable {
       String name = parsed.subcommand().commandSpec().name();
       Engine engine = ENGINES.get(name);
       if (engine != null && !engine.isCurrent()) {
-        boolean verbose = ((QuantpipeCli) parsed.commandSpec().userObject()).verbose;
+        // A node's log is its output: the serving JVM logs INFO to the terminal as well as to its file.
+        boolean verbose = ((QuantpipeCli) parsed.commandSpec().userObject()).verbose || engine == Engine.SERVING;
         try {
           return EngineLauncher.run(engine, name, parsed.originalArgs(), verbose);
         } catch (IOException e) {

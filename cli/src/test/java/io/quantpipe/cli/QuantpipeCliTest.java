@@ -14,7 +14,7 @@ import picocli.CommandLine;
 /** The one command line: its table of contents, every command's help, suggestions and exit codes. */
 class QuantpipeCliTest {
   private static final List<String> COMMANDS = List.of("pipeline", "stats", "evaluate", "advise", "migrate", "rollback",
-      "stream", "retrain-check", "hnsw", "drift-replay", "bench", "stream-demo", "completion", "help");
+      "stream", "retrain-check", "serve", "hnsw", "drift-replay", "bench", "stream-demo", "completion", "help");
 
   @Test
   void helpListsEveryCommandWithOneLine() {

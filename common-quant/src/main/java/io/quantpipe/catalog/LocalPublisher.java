@@ -3,9 +3,11 @@ package io.quantpipe.catalog;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quantpipe.drift.DriftBaseline;
+import io.quantpipe.eval.IndexEvaluation;
 import io.quantpipe.format.QuantizerArtifact;
 import io.quantpipe.hnsw.HnswConfig;
 import io.quantpipe.index.IndexManifest;
+import io.quantpipe.index.PartitionedIndex;
 import io.quantpipe.index.PartitionedIndexBuilder;
 import io.quantpipe.vector.FloatVectors;
 import io.quantpipe.vector.Similarity;
@@ -29,6 +31,11 @@ public final class LocalPublisher {
   private static final Pattern NAME = Pattern.compile("v-(\\d{6,})");
   /** Vectors the drift baseline's mean reconstruction error is measured on. */
   private static final int BASELINE_SAMPLE = 10_000;
+  /** The search parameters a version is evaluated at, and so served with by default. */
+  private static final int EVAL_K = 10;
+  private static final int EVAL_EF = 64;
+  private static final int EVAL_NPROBE = 4;
+  private static final int EVAL_OVERSAMPLE = 4;
 
   private LocalPublisher() {}
 
@@ -36,9 +43,11 @@ public final class LocalPublisher {
    * Builds and publishes the next version.
    *
    * @param quantizer the quantizer, or {@code null} for float32
-   * @param heldOut vectors not trained on (queries) to measure the drift baseline's reconstruction
-   *     error on, or {@code null} to measure it on up to 10,000 of {@code vectors} (which flatters
-   *     a quantizer trained on them)
+   * @param heldOut vectors not trained on (queries): the drift baseline's reconstruction error and
+   *     the {@code evaluation} (recall@1 and @10 against exact neighbours, latency, at ef 64, the
+   *     nearest 4 partitions and, for a hybrid strategy, oversample 4) are measured on them; or
+   *     {@code null} for no evaluation and a drift baseline on up to 10,000 of {@code vectors}
+   *     (which flatters a quantizer trained on them)
    * @param strategy the strategy name recorded in the manifest
    * @return the new pointer
    */
@@ -47,13 +56,22 @@ public final class LocalPublisher {
       throws IOException, InterruptedException {
     int version = nextVersion(root);
     Path dir = root.resolve(CatalogPointer.versionDir(version));
+    long t0 = System.nanoTime();
     PartitionedIndexBuilder.build(vectors, ids, similarity, quantizer, hnsw, partitions, 1, dir.resolve("index"));
+    double buildSeconds = (System.nanoTime() - t0) / 1e9;
     byte[] indexJson = Files.readAllBytes(dir.resolve("index").resolve(IndexManifest.FILE));
+    boolean hybrid = quantizer != null && strategy.startsWith("hybrid-");
     ObjectNode m = new ObjectMapper().createObjectNode();
     m.put("format", CatalogPointer.MANIFEST_FORMAT).put("format_version", 1).put("version", version)
         .put("codebook_version", version).put("created", java.time.Instant.now().toString()).put("strategy", strategy).put("metric", similarity.cliName())
         .put("dimension", vectors.dim()).put("published_by", LocalPublisher.class.getSimpleName());
-    m.putObject("counts").put("indexed", vectors.count());
+    m.putObject("counts").put("input_rows", vectors.count()).put("valid", vectors.count()).put("rejected", 0)
+        .put("indexed", vectors.count()).put("held_out_queries", heldOut == null ? 0 : heldOut.count())
+        .putObject("rejected_by_reason");
+    // As the Spark pipeline records it: float32 has no codes (0 bytes) and compresses 1x.
+    int codeBytes = quantizer == null ? 0 : quantizer.quantizer().codeBytes();
+    m.putObject("size").put("code_bytes", codeBytes).put("float32_bytes", 4L * vectors.dim() * vectors.count())
+        .put("compression_ratio", quantizer == null ? 1.0 : 4.0 * vectors.dim() / codeBytes);
     FloatVectors sample = heldOut != null ? heldOut : vectors.slice(0, Math.min(vectors.count(), BASELINE_SAMPLE));
     if (quantizer != null) {
       m.putObject(Codebooks.DRIFT_BASELINE).put("mean_relative_error",
@@ -63,7 +81,22 @@ public final class LocalPublisher {
     ObjectNode files = m.putObject("files").put("index", "index/" + IndexManifest.FILE)
         .put("index_crc32c", CodebookRelease.crc32c(indexJson));
     if (quantizer != null) {
-      files.put("quantizer", "index/" + IndexManifest.QUANTIZER_FILE);
+      files.put("quantizer", "index/" + IndexManifest.QUANTIZER_FILE).put("quantizer_crc32c", quantizer.crc32c());
+    }
+    int nprobe = Math.min(EVAL_NPROBE, partitions);
+    int oversample = hybrid ? EVAL_OVERSAMPLE : 1;
+    m.putObject("options").put("strategy", strategy).put("metric", similarity.cliName()).put("seed", hnsw.seed())
+        .put("partitions", partitions).put("coarse-iterations", PartitionedIndexBuilder.COARSE_ITERATIONS)
+        .put("hnsw-m", hnsw.m()).put("hnsw-ef-construction", hnsw.efConstruction()).put("eval-k", EVAL_K)
+        .put("eval-ef", EVAL_EF).put("eval-nprobe", nprobe).put("eval-oversample", oversample);
+    ObjectNode stages = m.putObject("stage_seconds").put("build", buildSeconds);
+    if (heldOut != null) {
+      long t1 = System.nanoTime();
+      PartitionedIndex index = PartitionedIndex.open(dir.resolve("index"), false);
+      ObjectNode evaluation = IndexEvaluation.measure(index, vectors, ids, heldOut, similarity, EVAL_K, EVAL_EF, nprobe,
+          oversample).toJson().put("query_source", "held-out vectors given to " + LocalPublisher.class.getSimpleName());
+      m.set("evaluation", evaluation);
+      stages.put("evaluate", (System.nanoTime() - t1) / 1e9);
     }
     byte[] manifest = (m.toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8);
     Files.write(dir.resolve(CatalogPointer.MANIFEST), manifest);

@@ -27,7 +27,7 @@ import java.util.List;
  */
 public final class PartitionedIndexBuilder {
   /** Lloyd iterations for the coarse centroids. */
-  static final int COARSE_ITERATIONS = 10;
+  public static final int COARSE_ITERATIONS = 10;
   /** At most this many vectors per centroid train the coarse quantizer (FAISS warns above 256). */
   static final int COARSE_SAMPLES_PER_CENTROID = 256;
 

@@ -1,0 +1,124 @@
+package io.quantpipe.serving;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quantpipe.catalog.CatalogPointer;
+import io.quantpipe.format.CorruptArtifactException;
+import io.quantpipe.index.IndexHits;
+import io.quantpipe.index.PartitionedIndex;
+import io.quantpipe.storage.IndexStore;
+import io.quantpipe.storage.PublishedIndex;
+import io.quantpipe.storage.VersionCatalog;
+import io.quantpipe.storage.stats.IndexStatisticsReader;
+import io.quantpipe.storage.stats.StatisticsReport;
+import java.io.IOException;
+import java.util.Random;
+import org.apache.hadoop.conf.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a version pointer into a {@link ServedVersion}: reads the version's {@code manifest.json}
+ * and checks it against the pointer's CRC32C, reads {@code index.json} and checks it against the
+ * manifest's {@code files.index_crc32c}, brings every file it names into the {@link VersionCache}
+ * (each checked on arrival), opens the index from the cache (headers and lengths only: the content
+ * was just checked), runs a few searches so the first real query does not pay for class loading
+ * and cold pages, and reads the version's statistics. Nothing is served from a file that failed a
+ * check: those failures surface as {@link CorruptArtifactException}. Not thread-safe (the node's
+ * follower thread is its one caller).
+ */
+final class VersionLoader {
+  private static final Logger LOG = LoggerFactory.getLogger(VersionLoader.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int WARM_UP_QUERIES = 32;
+
+  private final String root;
+  private final Configuration conf;
+  private final VersionCache cache;
+
+  VersionLoader(String root, Configuration conf, VersionCache cache) {
+    this.root = root;
+    this.conf = conf;
+    this.cache = cache;
+  }
+
+  /**
+   * Prepares {@code pointer}'s version beside whatever is served.
+   *
+   * @throws CorruptArtifactException when a file fails its check or the manifest is not one this
+   *     node reads (refuse the version)
+   * @throws IOException when storage cannot be read (retry later)
+   */
+  ServedVersion load(CatalogPointer pointer) throws IOException {
+    long start = System.nanoTime();
+    VersionCatalog catalog = new VersionCatalog(root, conf);
+    IndexStore versionDir = new IndexStore(catalog.versionUri(pointer.version()), conf);
+    String manifestName = versionDir.path(CatalogPointer.MANIFEST).toString();
+    byte[] manifestBytes = versionDir.readBytes(CatalogPointer.MANIFEST);
+    pointer.checkManifest(manifestBytes, manifestName);
+    JsonNode manifest = parse(manifestBytes, manifestName);
+    if (!CatalogPointer.MANIFEST_FORMAT.equals(manifest.path("format").asText())
+        || manifest.path("version").asInt(-1) != pointer.version()) {
+      throw new CorruptArtifactException(manifestName, "not the manifest of version " + pointer.version() + " (format '"
+          + manifest.path("format").asText() + "', version " + manifest.path("version") + ")");
+    }
+    JsonNode indexCrc = manifest.path("files").path("index_crc32c");
+    if (!indexCrc.canConvertToLong()) {
+      throw new CorruptArtifactException(manifestName, "no files.index_crc32c: cannot check index.json");
+    }
+    IndexStore index = new IndexStore(versionDir.root() + "/" + PublishedIndex.INDEX_DIR, conf);
+    byte[] indexJson = index.readBytes(io.quantpipe.index.IndexManifest.FILE);
+    long crc = IndexStore.crc32c(indexJson);
+    if (crc != indexCrc.asLong()) {
+      throw new CorruptArtifactException(index.path(io.quantpipe.index.IndexManifest.FILE).toString(), String.format(
+          "checksum mismatch: CRC32C 0x%08X, the version manifest names 0x%08X", crc, indexCrc.asLong()));
+    }
+    VersionCache.Fetched fetched;
+    PartitionedIndex opened;
+    try {
+      fetched = cache.fetch(index.fileSystem(), index.root(), pointer.version(), indexJson);
+      opened = PartitionedIndex.open(fetched.dir(), false);
+    } catch (CorruptArtifactException e) {
+      cache.remove(pointer.version());
+      throw e;
+    }
+    SearchDefaults defaults = SearchDefaults.of(manifest, fetched.manifest());
+    warmUp(opened, defaults);
+    JsonNode statistics = statistics(pointer.version());
+    LOG.info("Version {} ready in {} ms: {} files fetched ({} bytes), {} already cached and intact; defaults ef={} nprobe={} "
+        + "oversample={} ({})", pointer.version(), (System.nanoTime() - start) / 1_000_000, fetched.filesDownloaded(),
+        fetched.bytesDownloaded(), fetched.filesReused(), defaults.ef(), defaults.nprobe(), defaults.oversample(),
+        defaults.source());
+    return new ServedVersion(pointer, manifest, opened, defaults, fetched.manifest().centroids(), fetched, statistics);
+  }
+
+  private static JsonNode parse(byte[] bytes, String name) throws CorruptArtifactException {
+    try {
+      return JSON.readTree(bytes);
+    } catch (IOException e) {
+      throw new CorruptArtifactException(name, "unreadable manifest: " + e.getMessage(), e);
+    }
+  }
+
+  /** Searches random queries: loads the search path's classes and the pages near the entry points. */
+  private static void warmUp(PartitionedIndex index, SearchDefaults d) {
+    Random random = new Random(42);
+    float[] q = new float[index.dimension()];
+    for (int i = 0; i < WARM_UP_QUERIES; i++) {
+      for (int j = 0; j < q.length; j++) {
+        q[j] = (float) random.nextGaussian();
+      }
+      IndexHits ignored = index.search(q, 10, d.ef(), d.nprobe(), d.oversample(), null);
+    }
+  }
+
+  /** What {@code bin/quantpipe stats} prints, as JSON; an error object when it cannot be read (it is informational). */
+  private JsonNode statistics(int version) {
+    try {
+      return JSON.readTree(StatisticsReport.json(IndexStatisticsReader.read(root, conf, version)));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Statistics of version {} unavailable: {}", version, e.toString());
+      return JSON.createObjectNode().put("error", String.valueOf(e.getMessage()));
+    }
+  }
+}

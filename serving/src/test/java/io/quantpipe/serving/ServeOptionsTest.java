@@ -1,0 +1,55 @@
+package io.quantpipe.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quantpipe.config.ConfFile;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The node's settings: the bundled profile reads, and bad keys and values are named. */
+class ServeOptionsTest {
+  private static final Path REPO = Path.of(System.getProperty("quantpipe.home", ".."));
+
+  @Test
+  void theBundledProfileReads() throws Exception {
+    ServeOptions o = ServeOptions.fromMap(ConfFile.read(REPO.resolve("conf/serve-local.conf")));
+    assertThat(o.index()).isEqualTo("out/index");
+    assertThat(o.host()).isEqualTo("127.0.0.1");
+    assertThat(o.port()).isEqualTo(8080);
+    assertThat(o.pollMillis()).isEqualTo(1000);
+    assertThat(o.maxBodyBytes()).isEqualTo(16 << 20);
+    assertThat(o.portFile()).isNull();
+    assertThat(o.hadoopConf()).isEmpty();
+  }
+
+  @Test
+  void hadoopKeysGoToHadoopWithoutThePrefix() {
+    ServeOptions o = ServeOptions.fromMap(Map.of("index", "s3a://b/i", "hadoop.fs.s3a.endpoint", "http://127.0.0.1:9000"));
+    assertThat(o.hadoopConf()).containsEntry("fs.s3a.endpoint", "http://127.0.0.1:9000");
+    assertThat(o.hadoopConfiguration().get("fs.s3a.endpoint")).isEqualTo("http://127.0.0.1:9000");
+    assertThat(o.hadoopConfiguration().get("fs.s3a.attempts.maximum")).isEqualTo("1");
+  }
+
+  @Test
+  void badSettingsAreNamed() {
+    assertThatThrownBy(() -> ServeOptions.fromMap(Map.of())).hasMessageContaining("Option 'index' is required");
+    assertThatThrownBy(() -> ServeOptions.fromMap(with("pol-ms", "10"))).hasMessageContaining("Unknown option 'pol-ms'")
+        .hasMessageContaining("poll-ms");
+    assertThatThrownBy(() -> ServeOptions.fromMap(with("port", "70000"))).hasMessageContaining("'port'")
+        .hasMessageContaining("70000");
+    assertThatThrownBy(() -> ServeOptions.fromMap(with("poll-ms", "soon"))).hasMessageContaining("poll-ms")
+        .hasMessageContaining("soon");
+    assertThatThrownBy(() -> ServeOptions.fromMap(with("threads", "2"))).hasMessageContaining("threads");
+    assertThatThrownBy(() -> ServeOptions.fromMap(with("hadoop.fs.s3a.secret.key", "x")))
+        .hasMessageContaining("is a credential");
+  }
+
+  private static Map<String, String> with(String key, String value) {
+    Map<String, String> m = new HashMap<>(Map.of("index", "out/index"));
+    m.put(key, value);
+    return m;
+  }
+}

@@ -4,6 +4,7 @@ import io.quantpipe.report.JsonLines;
 import io.quantpipe.report.TextTable;
 
 import io.quantpipe.bench.KernelBenchmark;
+import io.quantpipe.bench.serve.ServeLoadCommand;
 import io.quantpipe.bench.spark.ScaleBenchmark;
 import io.quantpipe.vector.VectorUtil;
 import java.io.IOException;
@@ -26,16 +27,18 @@ import picocli.CommandLine.Spec;
  * {@code io.quantpipe.bench.spark.ScaleBenchmark} for it instead of this class.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmarks: 'bench kernels' (distance and training kernels, like reference_ann.py kernels) and "
-        + "'bench scale' (the Spark pipeline at 10k, 100k and 1M vectors).",
-    subcommands = {BenchCommand.Kernels.class, ScaleBenchmark.class})
+    description = "Benchmarks: 'bench kernels' (distance and training kernels, like reference_ann.py kernels), "
+        + "'bench scale' (the Spark pipeline at 10k, 100k and 1M vectors) and 'bench serve-load' (open-loop load on a "
+        + "serving node; bin/benchmark-serve runs the whole serving benchmark).",
+    subcommands = {BenchCommand.Kernels.class, ScaleBenchmark.class, ServeLoadCommand.class})
 public final class BenchCommand implements Runnable {
   @Spec
   CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Choose 'bench kernels' or 'bench scale'");
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "Choose 'bench kernels', 'bench scale' or 'bench serve-load'");
   }
 
   /** {@code bench kernels}: {@link KernelBenchmark} at each {@code --dims}, a table and JSON lines. */

@@ -60,6 +60,8 @@ public final class QuantpipeCli implements Runnable {
       Map.entry("bench", "bin/quantpipe bench kernels --dims 128 --n 10000"),
       Map.entry("bench kernels", "bin/quantpipe bench kernels --dims 128,1536 --kernels flat,sq8 --json out/kernels.jsonl"),
       Map.entry("bench scale", "bin/quantpipe bench scale --sizes 10000,100000 --out out/bench-scale"),
+      Map.entry("bench serve-load", "bin/quantpipe bench serve-load --url http://127.0.0.1:8080 --queries "
+          + "data/siftsmall/query.fvecs --groundtruth data/siftsmall/groundtruth.ivecs --rates 100,200 --duration 10"),
       Map.entry("stream-demo", "bin/quantpipe stream-demo --data data/siftsmall --index out/stream-index --records 20000"),
       Map.entry("completion", "source <(bin/quantpipe completion)"),
       Map.entry("help", "bin/quantpipe help pipeline"));

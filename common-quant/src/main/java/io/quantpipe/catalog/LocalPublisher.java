@@ -36,6 +36,8 @@ public final class LocalPublisher {
   private static final int EVAL_EF = 64;
   private static final int EVAL_NPROBE = 4;
   private static final int EVAL_OVERSAMPLE = 4;
+  /** The held-out queries, under the version's {@code stages/}, as the manifest's {@code files.queries} names them. */
+  public static final String QUERIES_FILE = "queries.fvecs";
 
   private LocalPublisher() {}
 
@@ -82,6 +84,13 @@ public final class LocalPublisher {
         .put("index_crc32c", CodebookRelease.crc32c(indexJson));
     if (quantizer != null) {
       files.put("quantizer", "index/" + IndexManifest.QUANTIZER_FILE).put("quantizer_crc32c", quantizer.crc32c());
+    }
+    if (heldOut != null) { // as the pipeline publishes them: the queries a node's /v1/benchmark measures on
+      Path queries = dir.resolve("stages").resolve(QUERIES_FILE);
+      Files.createDirectories(queries.getParent());
+      io.quantpipe.vector.FvecsWriter.writeFvecs(queries, heldOut);
+      files.put("queries", "stages/" + QUERIES_FILE).put("queries_crc32c",
+          CodebookRelease.crc32c(Files.readAllBytes(queries)));
     }
     int nprobe = Math.min(EVAL_NPROBE, partitions);
     int oversample = hybrid ? EVAL_OVERSAMPLE : 1;

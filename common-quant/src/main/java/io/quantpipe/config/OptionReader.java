@@ -15,7 +15,7 @@ public final class OptionReader {
 
   /** Keys that hold credentials (S3A's keys and tokens, per-bucket ones too, any password). */
   private static final java.util.regex.Pattern SECRET = java.util.regex.Pattern.compile(
-      "(?i).*(access\\.key|secret\\.key|session\\.token|password)$");
+      "(?i).*(access\\.key|secret\\.key|session\\.token|password|jaas\\.config)$");
 
   /**
    * Checks {@code settings} against the known keys and returns them over the defaults. Keys

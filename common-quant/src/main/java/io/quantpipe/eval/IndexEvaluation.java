@@ -42,6 +42,31 @@ public final class IndexEvaluation {
   public static Result measure(PartitionedIndex index, FloatVectors base, long[] ids, FloatVectors queries,
       Similarity similarity, int k, int ef, int nprobe, int oversample) {
     int[][] exact = GroundTruth.compute(base, queries, similarity, k, 1);
+    long[][] truth = new long[queries.count()][];
+    for (int q = 0; q < truth.length; q++) {
+      truth[q] = new long[exact[q].length];
+      for (int i = 0; i < truth[q].length; i++) {
+        truth[q][i] = ids[exact[q][i]];
+      }
+    }
+    return measure(index, queries, truth, k, ef, nprobe, oversample);
+  }
+
+  /**
+   * Measures {@code index} as it stands (streamed inserts and deletes included) against its own
+   * exact scan ({@link PartitionedIndex#exactSearch}): what a serving node reports on request.
+   */
+  public static Result measureLive(PartitionedIndex index, FloatVectors queries, int k, int ef, int nprobe,
+      int oversample) {
+    long[][] truth = new long[queries.count()][];
+    for (int q = 0; q < truth.length; q++) {
+      truth[q] = index.exactSearch(queries.get(q), k).ids();
+    }
+    return measure(index, queries, truth, k, ef, nprobe, oversample);
+  }
+
+  private static Result measure(PartitionedIndex index, FloatVectors queries, long[][] truth, int k, int ef,
+      int nprobe, int oversample) {
     long[] nanos = new long[queries.count()];
     double r1 = 0;
     double rk = 0;
@@ -49,12 +74,8 @@ public final class IndexEvaluation {
       long t0 = System.nanoTime();
       IndexHits hits = index.search(queries.get(q), k, Math.max(ef, k), nprobe, oversample, null);
       nanos[q] = System.nanoTime() - t0;
-      long[] truth = new long[exact[q].length];
-      for (int i = 0; i < truth.length; i++) {
-        truth[i] = ids[exact[q][i]];
-      }
-      r1 += recall(hits.ids(), truth, 1);
-      rk += recall(hits.ids(), truth, k);
+      r1 += recall(hits.ids(), truth[q], 1);
+      rk += recall(hits.ids(), truth[q], k);
     }
     int n = queries.count();
     Arrays.sort(nanos);

@@ -154,6 +154,36 @@ public final class PartitionedIndex {
     }
   }
 
+  /**
+   * The exact {@code k} best live vectors: every partition's float32 vectors and the delta scanned
+   * in full (a delta entry streamed without its float is scored by its code). The ground truth
+   * {@link #search} is measured against; costs {@code liveCount() × dimension} multiply-adds.
+   */
+  public IndexHits exactSearch(float[] query, int k) {
+    if (query.length != dimension) {
+      throw new IllegalArgumentException(String.format(
+          "Query dimension %d does not match the index's dimension %d (%s)", query.length, dimension, dir));
+    }
+    lock.readLock().lock();
+    try {
+      HitCollector hits = new HitCollector(k);
+      for (int c = 0; c < partitions.length; c++) {
+        if (partitions[c] != null) {
+          io.quantpipe.quant.QueryScorer exact = floats[c].scorer(query);
+          for (int node = 0; node < partitions[c].size(); node++) {
+            if (!tombstones[c].get(node)) {
+              hits.offer(partitions[c].id(node), exact.score(node));
+            }
+          }
+        }
+      }
+      delta.search(query, null, hits);
+      return hits.drain();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   /** Adds a streamed vector: encoded here with the index's quantizer, its float kept for rescoring. */
   public void insert(long id, float[] vector) {
     if (vector.length != dimension) {
@@ -264,6 +294,31 @@ public final class PartitionedIndex {
     } finally {
       lock.readLock().unlock();
     }
+  }
+
+  /** Live entries of the delta segment (streamed inserts not yet folded into a build). */
+  public int deltaCount() {
+    lock.readLock().lock();
+    try {
+      return delta.liveCount();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Partition entries deleted since the build (tombstones). */
+  public long tombstoneCount() {
+    lock.readLock().lock();
+    try {
+      return deleted;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Bytes per code of the index's quantizer; 0 for a float32 index. */
+  public int codeBytes() {
+    return quantizer == null ? 0 : quantizer.codeBytes();
   }
 
   /** Non-empty partitions. */

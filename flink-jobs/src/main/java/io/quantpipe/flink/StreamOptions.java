@@ -41,6 +41,10 @@ import java.util.Set;
  *     index against the batch build exceeds this (0.25: a major shift by the usual reading)
  * @param parquetOutput where to write the encoded records also as Parquet, in the batch shard
  *     layout (a directory URI on a Flink file system); empty for no Parquet output
+ * @param outputVectors whether each encoded insert carries its float32 vector ({@code vector} in
+ *     the output JSON): serving nodes need it to rescore streamed entries as they rescore batch ones
+ *     (hybrid strategies) and to re-encode them for a version with other codebooks; off, records
+ *     are codes only, about 4x smaller at 8 bits, and nodes rank streamed entries by the estimate
  * @param flinkConf {@code flink.*} settings with the prefix removed
  * @param hadoopConf {@code hadoop.*} settings with the prefix removed
  */
@@ -48,7 +52,7 @@ public record StreamOptions(String bootstrapServers, String index, String inputT
     String deadLetterTopic, String groupId, StartingOffsets startingOffsets, int codebookPollMillis,
     int checkpointMillis, int parallelism, int transactionTimeoutMillis, String transactionalIdPrefix,
     int failureDrillAfter, String driftTopic, int driftWindow, double driftErrorRatio, double driftOccupancyPsi,
-    String parquetOutput, Map<String, String> flinkConf, Map<String, String> hadoopConf) {
+    String parquetOutput, boolean outputVectors, Map<String, String> flinkConf, Map<String, String> hadoopConf) {
   public static final String BOOTSTRAP_SERVERS = "bootstrap-servers";
   public static final String INDEX = "index";
   public static final String INPUT_TOPIC = "input-topic";
@@ -67,6 +71,7 @@ public record StreamOptions(String bootstrapServers, String index, String inputT
   public static final String DRIFT_ERROR_RATIO = "drift-error-ratio";
   public static final String DRIFT_OCCUPANCY_PSI = "drift-occupancy-psi";
   public static final String PARQUET_OUTPUT = "parquet-output";
+  public static final String OUTPUT_VECTORS = "output-vectors";
   private static final String HADOOP_PREFIX = "hadoop.";
 
   /** Where a job without state starts in the input topic. */
@@ -88,7 +93,8 @@ public record StreamOptions(String bootstrapServers, String index, String inputT
       Map.entry(DRIFT_WINDOW, "10000"),
       Map.entry(DRIFT_ERROR_RATIO, "1.5"),
       Map.entry(DRIFT_OCCUPANCY_PSI, "0.25"),
-      Map.entry(PARQUET_OUTPUT, ""));
+      Map.entry(PARQUET_OUTPUT, ""),
+      Map.entry(OUTPUT_VECTORS, "true"));
   private static final Set<String> REQUIRED = Set.of(BOOTSTRAP_SERVERS, INDEX);
 
   /**
@@ -118,7 +124,7 @@ public record StreamOptions(String bootstrapServers, String index, String inputT
         r.positive(PARALLELISM), r.positive(TRANSACTION_TIMEOUT_MS), r.string(TRANSACTIONAL_ID_PREFIX),
         r.atLeast(FAILURE_DRILL_AFTER, 0), r.string(DRIFT_TOPIC), r.positive(DRIFT_WINDOW),
         r.doubleAbove(DRIFT_ERROR_RATIO, 1), r.doubleAbove(DRIFT_OCCUPANCY_PSI, 0), all.get(PARQUET_OUTPUT).trim(),
-        flinkConf, hadoopConf);
+        r.bool(OUTPUT_VECTORS), flinkConf, hadoopConf);
   }
 
   /** The index root, with the Hadoop settings that read it. */
@@ -152,6 +158,7 @@ public record StreamOptions(String bootstrapServers, String index, String inputT
     m.put(DRIFT_ERROR_RATIO, Double.toString(driftErrorRatio));
     m.put(DRIFT_OCCUPANCY_PSI, Double.toString(driftOccupancyPsi));
     m.put(PARQUET_OUTPUT, parquetOutput);
+    m.put(OUTPUT_VECTORS, Boolean.toString(outputVectors));
     return m;
   }
 }

@@ -12,7 +12,7 @@ import io.quantpipe.flink.parquet.ParquetShardWriterFactory;
 import io.quantpipe.flink.parquet.VersionBucketAssigner;
 import io.quantpipe.flink.record.DeadLetterSerializer;
 import io.quantpipe.flink.record.DriftReportSerializer;
-import io.quantpipe.flink.record.EncodedRecord;
+import io.quantpipe.stream.EncodedRecord;
 import io.quantpipe.flink.record.EncodedRecordSerializer;
 import io.quantpipe.flink.record.RawRecord;
 import io.quantpipe.flink.record.RawRecordDeserializer;
@@ -124,7 +124,7 @@ public final class StreamPipeline {
         .uid("codebook-watcher").setParallelism(1)
         .broadcast(EncodeFunction.CODEBOOKS);
     SingleOutputStreamOperator<EncodedRecord> encoded = raw.connect(codebooks)
-        .process(new EncodeFunction(o.driftThresholds(), o.failureDrillAfter())).uid("encode").name("parse + encode")
+        .process(new EncodeFunction(o.driftThresholds(), o.failureDrillAfter(), o.outputVectors())).uid("encode").name("parse + encode")
         .setParallelism(o.parallelism());
     encoded.sinkTo(sink(o, "encoded", new EncodedRecordSerializer(o.outputTopic())))
         .uid("sink-encoded").name("encoded → " + o.outputTopic()).setParallelism(o.parallelism());

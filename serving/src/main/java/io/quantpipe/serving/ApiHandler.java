@@ -41,14 +41,17 @@ final class ApiHandler extends Handler.Abstract {
 
   private final ServeOptions options;
   private final SearchService search;
+  private final BenchmarkService benchmark;
   private final NodeStatus status;
   private final NodeMetrics metrics;
   private final byte[] token;
 
   /** @param token the bearer token every API call but health and metrics must carry, or {@code null} for none */
-  ApiHandler(ServeOptions options, SearchService search, NodeStatus status, NodeMetrics metrics, String token) {
+  ApiHandler(ServeOptions options, SearchService search, BenchmarkService benchmark, NodeStatus status,
+      NodeMetrics metrics, String token) {
     this.options = options;
     this.search = search;
+    this.benchmark = benchmark;
     this.status = status;
     this.metrics = metrics;
     this.token = token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
@@ -60,7 +63,8 @@ final class ApiHandler extends Handler.Abstract {
     String path = Request.getPathInContext(request);
     String method = request.getMethod();
     String endpoint = switch (path) {
-      case "/v1/search", "/v1/health", "/v1/health/live", "/v1/stats", "/v1/versions", "/metrics", "/v1/openapi.json" -> path;
+      case "/v1/search", "/v1/benchmark", "/v1/health", "/v1/health/live", "/v1/stats", "/v1/versions", "/metrics",
+          "/v1/openapi.json" -> path;
       default -> "other";
     };
     String outcome = "ok";
@@ -78,8 +82,13 @@ final class ApiHandler extends Handler.Abstract {
         case "/v1/search" -> {
           authorize(request);
           expect(method, "POST");
-          SearchRequest parsed = SearchRequest.parse(body(request), options.maxK(), options.maxBatch());
+          SearchRequest parsed = SearchRequest.parse(body(request, false), options.maxK(), options.maxBatch());
           send(response, callback, 200, JSON_TYPE, search.search(parsed, start));
+        }
+        case "/v1/benchmark" -> {
+          authorize(request);
+          expect(method, "POST");
+          json(response, callback, 200, benchmark.run(BenchmarkRequest.parse(body(request, true), options.maxK())));
         }
         case "/v1/stats" -> {
           authorize(request);
@@ -95,12 +104,15 @@ final class ApiHandler extends Handler.Abstract {
           expect(method, "GET");
           json(response, callback, 200, status.versions());
         }
-        default -> throw new HttpFailure(404, "no endpoint " + path + "; the API has POST /v1/search, GET /v1/health, "
+        default -> throw new HttpFailure(404, "no endpoint " + path + "; the API has POST /v1/search, POST /v1/benchmark, GET /v1/health, "
             + "GET /v1/stats, GET /v1/versions, GET /metrics and GET /v1/openapi.json");
       }
     } catch (BadRequestException e) {
       outcome = "bad_request";
       error(response, callback, 400, e.getMessage());
+    } catch (ConflictException e) {
+      outcome = "conflict";
+      error(response, callback, 409, e.getMessage());
     } catch (NotReadyException e) {
       outcome = "unavailable";
       error(response, callback, 503, "not ready: " + e.getMessage());
@@ -139,7 +151,8 @@ final class ApiHandler extends Handler.Abstract {
     }
   }
 
-  private byte[] body(Request request) throws IOException {
+  /** @param emptyAllowed whether an empty body is a request for the defaults (else a 400) */
+  private byte[] body(Request request, boolean emptyAllowed) throws IOException {
     long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
     try (InputStream in = Request.asInputStream(request)) {
       byte[] body = in.readNBytes(options.maxBodyBytes() + 1);
@@ -150,7 +163,7 @@ final class ApiHandler extends Handler.Abstract {
         throw new BadRequestException("body is " + (declared > 0 ? declared : body.length + rest + "+") + " bytes; the "
             + "limit is " + options.maxBodyBytes() + " (max-body-bytes)");
       }
-      if (body.length == 0) {
+      if (body.length == 0 && !emptyAllowed) {
         throw new BadRequestException("empty body: send a JSON object with a 'vector' field");
       }
       return body;

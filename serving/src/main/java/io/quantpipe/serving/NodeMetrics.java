@@ -17,7 +17,7 @@ import org.HdrHistogram.ConcurrentHistogram;
 /**
  * The node's figures: Prometheus metrics for {@code GET /metrics} (Prometheus' Java client, text
  * format 0.0.4) and an HdrHistogram of search latency for the percentiles {@code /v1/stats}
- * reports. Requests are counted by outcome ({@code ok}, {@code bad_request}, {@code unauthorized},
+ * reports. Requests are counted by outcome ({@code ok}, {@code bad_request}, {@code conflict}, {@code unauthorized},
  * {@code unavailable}, {@code error}); latency is that of answered searches, parse to response
  * body, in seconds. Gauges (served version, live vectors, readiness) are read when scraped from
  * the suppliers {@link #gauge} registers. Thread-safe.
@@ -37,6 +37,9 @@ final class NodeMetrics {
       .register(registry);
   private final Counter refused = Counter.builder().name("quantpipe_versions_refused_total")
       .help("Published versions refused because a file failed its check").register(registry);
+  private final Counter scrubFailures = Counter.builder().name("quantpipe_cache_scrub_failures_total")
+      .help("Cached files trusted at start that failed their check when read again, and were fetched again")
+      .register(registry);
   private final Counter switches = Counter.builder().name("quantpipe_version_switches_total")
       .help("Switches to a newly published (or rolled back) version").register(registry);
   /** Microseconds, 1 µs to 1 hour, 3 significant digits. */
@@ -60,6 +63,10 @@ final class NodeMetrics {
 
   void refused() {
     refused.inc();
+  }
+
+  void scrubFailed(int files) {
+    scrubFailures.inc(files);
   }
 
   void switched() {

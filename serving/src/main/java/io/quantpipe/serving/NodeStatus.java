@@ -23,29 +23,35 @@ final class NodeStatus {
 
   private final ServeOptions options;
   private final VersionFollower follower;
+  /** {@code null} when the node applies no stream. */
+  private final StreamFollower stream;
   private final SearchService search;
   private final NodeMetrics metrics;
   private final Instant processStart;
 
-  NodeStatus(ServeOptions options, VersionFollower follower, SearchService search, NodeMetrics metrics) {
+  NodeStatus(ServeOptions options, VersionFollower follower, StreamFollower stream, SearchService search,
+      NodeMetrics metrics) {
+    this.stream = stream;
     this.options = options;
     this.follower = follower;
     this.search = search;
     this.metrics = metrics;
-    this.processStart = ProcessHandle.current().info().startInstant().orElse(Instant.now());
+    this.processStart = ProcessStart.instant();
   }
 
   boolean ready() {
-    return follower.current() != null;
+    return follower.ready();
   }
 
   ObjectNode health() {
     ServedVersion v = follower.current();
     ObjectNode h = JSON.createObjectNode();
-    h.put("status", v != null ? "ready" : "unavailable").put("live", true).put("ready", v != null);
-    if (v == null) {
+    boolean isReady = follower.ready();
+    h.put("status", isReady ? "ready" : "unavailable").put("live", true).put("ready", isReady);
+    if (!isReady) {
       h.put("reason", follower.notReadyReason());
-    } else {
+    }
+    if (v != null) {
       h.put("version", v.version());
     }
     if (follower.lastPollError() != null && v != null) {
@@ -101,10 +107,16 @@ final class NodeStatus {
     }
     ObjectNode out = JSON.createObjectNode();
     out.put("version", v.version());
-    out.set("statistics", v.statistics);
+    out.set("statistics", v.statistics());
     ObjectNode live = out.putObject("live");
     live.put("vectors", v.index.liveCount()).put("partitions", v.index.partitionCount())
-        .put("queries_in_flight", v.inFlight()).put("serving_since", v.servingSince.toString());
+        .put("queries_in_flight", v.inFlight()).put("serving_since", v.servingSince.toString())
+        .put("delta_vectors", v.index.deltaCount()).put("tombstones", v.index.tombstoneCount());
+    if (stream != null) {
+      stream.describe(out.putObject("stream"));
+    } else {
+      out.putNull("stream");
+    }
     ObjectNode defaults = out.putObject("search_defaults");
     defaults.put("ef", v.defaults.ef()).put("nprobe", v.defaults.nprobe()).put("oversample", v.defaults.oversample())
         .put("source", v.defaults.source());

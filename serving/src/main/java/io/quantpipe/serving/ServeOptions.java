@@ -27,11 +27,16 @@ import org.apache.hadoop.conf.Configuration;
  * @param maxBatch the most query vectors one batch request may carry
  * @param drainMillis how long a replaced version waits for its running queries before it is closed anyway
  * @param portFile a file the bound port is written to once the node listens (empty for none)
+ * @param streamTopic the stream job's output topic to apply (inserts and deletes), or empty for none
+ * @param streamBrokers the Kafka brokers of {@code streamTopic}, {@code host:port,...}
  * @param hadoopConf {@code hadoop.*} settings with the prefix removed
+ * @param kafkaConf {@code kafka.*} settings with the prefix removed, for the stream consumer
+ *     (security protocol, SASL mechanism, ...; secrets come from the environment as Kafka's config
+ *     providers read them, never from a profile)
  */
 public record ServeOptions(String index, String host, int port, Path cacheDir, int pollMillis, int retryMaxMillis,
-    int threads, int maxBodyBytes, int maxK, int maxBatch, int drainMillis, Path portFile,
-    Map<String, String> hadoopConf) {
+    int threads, int maxBodyBytes, int maxK, int maxBatch, int drainMillis, Path portFile, String streamTopic,
+    String streamBrokers, Map<String, String> hadoopConf, Map<String, String> kafkaConf) {
   public static final String INDEX = "index";
   public static final String HOST = "host";
   public static final String PORT = "port";
@@ -44,9 +49,12 @@ public record ServeOptions(String index, String host, int port, Path cacheDir, i
   public static final String MAX_BATCH = "max-batch";
   public static final String DRAIN_MS = "drain-ms";
   public static final String PORT_FILE = "port-file";
+  public static final String STREAM_TOPIC = "stream-topic";
+  public static final String STREAM_BROKERS = "stream-brokers";
   /** The environment variable holding the bearer token; unset or empty: no authentication. */
   public static final String TOKEN_ENV = "QUANTPIPE_SERVE_TOKEN";
   private static final String HADOOP_PREFIX = "hadoop.";
+  private static final String KAFKA_PREFIX = "kafka.";
 
   private static final Map<String, String> DEFAULTS = Map.ofEntries(
       Map.entry(HOST, "0.0.0.0"),
@@ -59,7 +67,9 @@ public record ServeOptions(String index, String host, int port, Path cacheDir, i
       Map.entry(MAX_K, "1000"),
       Map.entry(MAX_BATCH, "1024"),
       Map.entry(DRAIN_MS, "30000"),
-      Map.entry(PORT_FILE, ""));
+      Map.entry(PORT_FILE, ""),
+      Map.entry(STREAM_TOPIC, ""),
+      Map.entry(STREAM_BROKERS, ""));
 
   /**
    * Validates and types {@code settings}.
@@ -69,10 +79,13 @@ public record ServeOptions(String index, String host, int port, Path cacheDir, i
   public static ServeOptions fromMap(Map<String, String> settings) {
     Map<String, String> own = new LinkedHashMap<>();
     Map<String, String> hadoopConf = new LinkedHashMap<>();
+    Map<String, String> kafkaConf = new LinkedHashMap<>();
     settings.forEach((k, v) -> {
       OptionReader.checkNotSecret(k);
       if (k.startsWith(HADOOP_PREFIX)) {
         hadoopConf.put(k.substring(HADOOP_PREFIX.length()), v.strip());
+      } else if (k.startsWith(KAFKA_PREFIX)) {
+        kafkaConf.put(k.substring(KAFKA_PREFIX.length()), v.strip());
       } else {
         own.put(k, v);
       }
@@ -84,9 +97,21 @@ public record ServeOptions(String index, String host, int port, Path cacheDir, i
       throw new IllegalArgumentException("Option '" + PORT + "' must be a TCP port in [0, 65535]; got " + port);
     }
     String portFile = r.optional(PORT_FILE);
+    String topic = all.get(STREAM_TOPIC).strip();
+    String brokers = all.get(STREAM_BROKERS).strip();
+    if (!topic.isEmpty() && brokers.isEmpty()) {
+      throw new IllegalArgumentException("Option '" + STREAM_TOPIC + "' is " + topic + ", so option '" + STREAM_BROKERS
+          + "' must name the Kafka brokers (host:port,...); it is empty");
+    }
     return new ServeOptions(r.string(INDEX), r.string(HOST), port, Path.of(r.string(CACHE_DIR)), r.positive(POLL_MS),
         r.positive(RETRY_MAX_MS), r.atLeast(THREADS, 4), r.positive(MAX_BODY_BYTES), r.positive(MAX_K),
-        r.positive(MAX_BATCH), r.atLeast(DRAIN_MS, 0), portFile == null ? null : Path.of(portFile), hadoopConf);
+        r.positive(MAX_BATCH), r.atLeast(DRAIN_MS, 0), portFile == null ? null : Path.of(portFile), topic, brokers,
+        hadoopConf, kafkaConf);
+  }
+
+  /** Whether the node applies a stream. */
+  public boolean hasStream() {
+    return !streamTopic.isEmpty();
   }
 
   /**

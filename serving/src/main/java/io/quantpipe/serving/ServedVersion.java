@@ -6,6 +6,7 @@ import io.quantpipe.index.PartitionedIndex;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * One published version, opened and ready to answer: its pointer, manifest, memory-mapped index
@@ -24,8 +25,8 @@ final class ServedVersion {
   final SearchDefaults defaults;
   final int centroids;
   final VersionCache.Fetched fetched;
-  /** What {@code bin/quantpipe stats} prints for this version, as JSON (or {@code {"error": ...}}). */
-  final JsonNode statistics;
+  private final Supplier<JsonNode> statistics;
+  private final Supplier<HeldOutQueries> heldOut;
   final Instant servingSince = Instant.now();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -33,18 +34,46 @@ final class ServedVersion {
   private volatile Runnable onClosed = () -> {};
 
   ServedVersion(CatalogPointer pointer, JsonNode manifest, PartitionedIndex index, SearchDefaults defaults,
-      int centroids, VersionCache.Fetched fetched, JsonNode statistics) {
+      int centroids, VersionCache.Fetched fetched, Supplier<JsonNode> statistics, Supplier<HeldOutQueries> heldOut) {
     this.pointer = pointer;
     this.manifest = manifest;
     this.index = index;
     this.defaults = defaults;
     this.centroids = centroids;
     this.fetched = fetched;
-    this.statistics = statistics;
+    this.statistics = once(statistics);
+    this.heldOut = once(heldOut);
   }
 
   int version() {
     return pointer.version();
+  }
+
+  /**
+   * What {@code bin/quantpipe stats} prints for this version, as JSON (or {@code {"error": ...}}),
+   * read on first use: it is informational, and reading it costs a start about half a second.
+   */
+  JsonNode statistics() {
+    return statistics.get();
+  }
+
+  /** The held-out queries {@code POST /v1/benchmark} runs, read and checked on first use. */
+  HeldOutQueries heldOut() {
+    return heldOut.get();
+  }
+
+  private static <T> Supplier<T> once(Supplier<T> source) {
+    return new Supplier<>() {
+      private T value;
+
+      @Override
+      public synchronized T get() {
+        if (value == null) {
+          value = source.get();
+        }
+        return value;
+      }
+    };
   }
 
   /** Counts a query in; false when the version was retired meanwhile (take the current one instead). */

@@ -23,14 +23,16 @@ public final class ServingNode implements AutoCloseable {
   private final ServeOptions options;
   private final NodeMetrics metrics = new NodeMetrics();
   private final VersionFollower follower;
+  private final StreamFollower stream;
   private final Server server;
   private final ServerConnector connector;
 
   private ServingNode(ServeOptions options, String token) throws IOException {
     this.options = options;
-    this.follower = new VersionFollower(options, new VersionCache(options.cacheDir()), metrics);
+    this.stream = options.hasStream() ? new StreamFollower(options) : null;
+    this.follower = new VersionFollower(options, new VersionCache(options.cacheDir()), metrics, stream);
     SearchService search = new SearchService(follower, metrics);
-    NodeStatus status = new NodeStatus(options, follower, search, metrics);
+    NodeStatus status = new NodeStatus(options, follower, stream, search, metrics);
     QueuedThreadPool pool = new QueuedThreadPool(options.threads(), Math.min(4, options.threads()));
     pool.setName("http");
     this.server = new Server(pool);
@@ -38,7 +40,7 @@ public final class ServingNode implements AutoCloseable {
     connector.setHost(options.host());
     connector.setPort(options.port());
     server.addConnector(connector);
-    server.setHandler(new ApiHandler(options, search, status, metrics, token));
+    server.setHandler(new ApiHandler(options, search, new BenchmarkService(follower), status, metrics, token));
     server.setStopTimeout(5_000);
     metrics.gauge("quantpipe_ready", "1 when a version is served, 0 before", () -> status.ready() ? 1 : 0);
     metrics.gauge("quantpipe_served_version", "The version number being served (0: none yet)",
@@ -47,6 +49,15 @@ public final class ServingNode implements AutoCloseable {
         () -> follower.current() == null ? 0 : follower.current().index.liveCount());
     metrics.gauge("quantpipe_queries_in_flight", "Queries running on the served version",
         () -> follower.current() == null ? 0 : follower.current().inFlight());
+    metrics.gauge("quantpipe_delta_vectors", "Streamed inserts in the served version's delta segment",
+        () -> follower.current() == null ? 0 : follower.current().index.deltaCount());
+    metrics.gauge("quantpipe_tombstones", "Entries of the served version's partitions deleted by the stream",
+        () -> follower.current() == null ? 0 : follower.current().index.tombstoneCount());
+    if (stream != null) {
+      metrics.gauge("quantpipe_stream_lag_records", "Records of the stream topic not yet applied (-1: unknown)",
+          stream::lag);
+      metrics.gauge("quantpipe_stream_records", "Stream records read since the node started", stream::records);
+    }
   }
 
   /**
@@ -65,13 +76,17 @@ public final class ServingNode implements AutoCloseable {
       node.close();
       throw new IOException("Cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
     }
-    LOG.info("Listening on http://{}:{}; following {} (poll every {} ms, cache {})", options.host(), node.port(),
-        options.index(), options.pollMillis(), options.cacheDir().toAbsolutePath());
+    LOG.info("Listening on http://{}:{}; following {} (poll every {} ms, cache {}){}", options.host(), node.port(),
+        options.index(), options.pollMillis(), options.cacheDir().toAbsolutePath(), options.hasStream()
+            ? "; applying stream topic " + options.streamTopic() + " from " + options.streamBrokers() : "");
     if (options.portFile() != null) {
       java.nio.file.Path tmp = options.portFile().resolveSibling(options.portFile().getFileName() + ".tmp");
       Files.writeString(tmp, Integer.toString(node.port()), StandardCharsets.UTF_8);
       Files.move(tmp, options.portFile(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
           java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    if (node.stream != null) {
+      node.stream.start();
     }
     node.follower.start();
     return node;
@@ -101,6 +116,9 @@ public final class ServingNode implements AutoCloseable {
   @Override
   public void close() throws Exception {
     follower.close();
+    if (stream != null) {
+      stream.close();
+    }
     server.stop();
   }
 }

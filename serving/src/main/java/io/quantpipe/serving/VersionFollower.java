@@ -50,6 +50,8 @@ final class VersionFollower implements AutoCloseable {
   private final VersionCache cache;
   private final VersionLoader loader;
   private final NodeMetrics metrics;
+  /** The stream applied to every served version, or {@code null}. */
+  private final StreamFollower stream;
   private final AtomicReference<ServedVersion> current = new AtomicReference<>();
   private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "version-follower");
@@ -62,9 +64,13 @@ final class VersionFollower implements AutoCloseable {
   private volatile String notReadyReason;
   private volatile String lastPollError;
   private volatile Instant readyAt;
+  /** Set when a served version's cached file failed its scrub: prepare that version again. */
+  private volatile boolean reloadCurrent;
   private long backoffMillis;
 
-  VersionFollower(ServeOptions options, VersionCache cache, NodeMetrics metrics) {
+  /** @param stream the stream to replay onto each version before it is served, or {@code null} */
+  VersionFollower(ServeOptions options, VersionCache cache, NodeMetrics metrics, StreamFollower stream) {
+    this.stream = stream;
     this.options = options;
     this.conf = options.hadoopConfiguration();
     this.cache = cache;
@@ -105,9 +111,11 @@ final class VersionFollower implements AutoCloseable {
           + CatalogPointer.FILE + ")");
     }
     ServedVersion served = current.get();
-    if ((served != null && served.pointer.equals(pointer)) || isRefused(pointer)) {
+    boolean reload = reloadCurrent && served != null && served.pointer.equals(pointer);
+    if ((served != null && served.pointer.equals(pointer) && !reload) || isRefused(pointer)) {
       return succeeded();
     }
+    reloadCurrent = false;
     ServedVersion next;
     try {
       next = loader.load(pointer);
@@ -122,6 +130,14 @@ final class VersionFollower implements AutoCloseable {
   }
 
   private void swap(ServedVersion next) {
+    if (stream == null) {
+      swapIn(next);
+    } else {
+      stream.switchTo(next, () -> swapIn(next));
+    }
+  }
+
+  private void swapIn(ServedVersion next) {
     ServedVersion old = current.getAndSet(next);
     synchronized (history) {
       if (old != null && !history.isEmpty()) {
@@ -132,6 +148,9 @@ final class VersionFollower implements AutoCloseable {
       while (history.size() > HISTORY) {
         history.removeFirst();
       }
+    }
+    if (!next.fetched.trusted().isEmpty()) {
+      thread.execute(() -> scrub(next));
     }
     if (old == null) {
       readyAt = Instant.now();
@@ -145,6 +164,29 @@ final class VersionFollower implements AutoCloseable {
       int oldVersion = old.version();
       old.retire(() -> removeCache(oldVersion, next.version()));
       thread.schedule(old::close, options.drainMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Reads again the cached files {@code served} was opened from on their record alone (after it
+   * is serving: that is what keeps a warm start fast). A file that fails is deleted and the
+   * version prepared again at the next poll, from a fresh copy.
+   */
+  private void scrub(ServedVersion served) {
+    long start = System.nanoTime();
+    try {
+      List<String> failed = cache.scrub(served.fetched);
+      if (failed.isEmpty()) {
+        LOG.info("Cache of version {} checked again: {} files intact ({} ms)", served.version(),
+            served.fetched.trusted().size(), (System.nanoTime() - start) / 1_000_000);
+        return;
+      }
+      metrics.scrubFailed(failed.size());
+      LOG.error("Cached files of version {} failed their check when read again: {}; fetching them again",
+          served.version(), failed);
+      reloadCurrent = true;
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Cannot check the cache of version {} again: {}", served.version(), e.toString());
     }
   }
 
@@ -246,6 +288,9 @@ final class VersionFollower implements AutoCloseable {
       if (v == null) {
         throw new NotReadyException(notReadyReason);
       }
+      if (stream != null && !stream.caughtUp()) {
+        throw new NotReadyException(stream.notReadyReason());
+      }
       if (v.tryAcquire()) {
         return v;
       }
@@ -257,8 +302,17 @@ final class VersionFollower implements AutoCloseable {
     return current.get();
   }
 
+  /** Whether queries are answered: a version is served and the stream, if any, has caught up. */
+  boolean ready() {
+    return current.get() != null && (stream == null || stream.caughtUp());
+  }
+
+  /** Why the node is not ready, or {@code null} when it is. */
   String notReadyReason() {
-    return notReadyReason;
+    if (current.get() == null) {
+      return notReadyReason;
+    }
+    return stream != null && !stream.caughtUp() ? stream.notReadyReason() : null;
   }
 
   /** The last poll's failure while a version is served (a warning, not unreadiness), or {@code null}. */

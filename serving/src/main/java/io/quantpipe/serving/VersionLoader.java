@@ -22,15 +22,18 @@ import org.slf4j.LoggerFactory;
  * and checks it against the pointer's CRC32C, reads {@code index.json} and checks it against the
  * manifest's {@code files.index_crc32c}, brings every file it names into the {@link VersionCache}
  * (each checked on arrival), opens the index from the cache (headers and lengths only: the content
- * was just checked), runs a few searches so the first real query does not pay for class loading
- * and cold pages, and reads the version's statistics. Nothing is served from a file that failed a
- * check: those failures surface as {@link CorruptArtifactException}. Not thread-safe (the node's
+ * was just checked), and runs a few searches so the first real query does not pay for class
+ * loading and cold pages; the version's statistics and held-out queries are read when first asked
+ * for. Nothing is served from a file that failed a check: those failures surface as
+ * {@link CorruptArtifactException}. Not thread-safe (the node's
  * follower thread is its one caller).
  */
 final class VersionLoader {
   private static final Logger LOG = LoggerFactory.getLogger(VersionLoader.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int WARM_UP_QUERIES = 32;
+  /** A warm-up under load (a switch while serving) stops here: it is for class loading, not the JIT. */
+  private static final long WARM_UP_NANOS = 200_000_000L;
 
   private final String root;
   private final Configuration conf;
@@ -75,21 +78,26 @@ final class VersionLoader {
     }
     VersionCache.Fetched fetched;
     PartitionedIndex opened;
+    long fetchedAt;
     try {
       fetched = cache.fetch(index.fileSystem(), index.root(), pointer.version(), indexJson);
+      fetchedAt = System.nanoTime();
       opened = PartitionedIndex.open(fetched.dir(), false);
     } catch (CorruptArtifactException e) {
       cache.remove(pointer.version());
       throw e;
     }
     SearchDefaults defaults = SearchDefaults.of(manifest, fetched.manifest());
+    long openedAt = System.nanoTime();
     warmUp(opened, defaults);
-    JsonNode statistics = statistics(pointer.version());
-    LOG.info("Version {} ready in {} ms: {} files fetched ({} bytes), {} already cached and intact; defaults ef={} nprobe={} "
-        + "oversample={} ({})", pointer.version(), (System.nanoTime() - start) / 1_000_000, fetched.filesDownloaded(),
-        fetched.bytesDownloaded(), fetched.filesReused(), defaults.ef(), defaults.nprobe(), defaults.oversample(),
-        defaults.source());
-    return new ServedVersion(pointer, manifest, opened, defaults, fetched.manifest().centroids(), fetched, statistics);
+    long warmedAt = System.nanoTime();
+    LOG.info("Version {} ready in {} ms (fetch and check {} ms, open {} ms, warm-up {} ms): {} files fetched ({} bytes), "
+        + "{} already cached and intact; defaults ef={} nprobe={} oversample={} ({})", pointer.version(),
+        (System.nanoTime() - start) / 1_000_000, (fetchedAt - start) / 1_000_000, (openedAt - fetchedAt) / 1_000_000,
+        (warmedAt - openedAt) / 1_000_000, fetched.filesDownloaded(), fetched.bytesDownloaded(), fetched.filesReused(),
+        defaults.ef(), defaults.nprobe(), defaults.oversample(), defaults.source());
+    return new ServedVersion(pointer, manifest, opened, defaults, fetched.manifest().centroids(), fetched,
+        () -> statistics(pointer.version()), () -> HeldOutQueries.load(versionDir, manifest, opened.dimension()));
   }
 
   private static JsonNode parse(byte[] bytes, String name) throws CorruptArtifactException {
@@ -100,11 +108,16 @@ final class VersionLoader {
     }
   }
 
-  /** Searches random queries: loads the search path's classes and the pages near the entry points. */
+  /**
+   * Searches random queries: loads the search path's classes and the pages near the entry points.
+   * At most {@link #WARM_UP_QUERIES}, for at most {@link #WARM_UP_NANOS}: while the node answers
+   * on the old version the new one gets a share of the cores, and the switch should not wait long.
+   */
   private static void warmUp(PartitionedIndex index, SearchDefaults d) {
     Random random = new Random(42);
     float[] q = new float[index.dimension()];
-    for (int i = 0; i < WARM_UP_QUERIES; i++) {
+    long deadline = System.nanoTime() + WARM_UP_NANOS;
+    for (int i = 0; i < WARM_UP_QUERIES && (i == 0 || System.nanoTime() < deadline); i++) {
       for (int j = 0; j < q.length; j++) {
         q[j] = (float) random.nextGaussian();
       }

@@ -2,6 +2,10 @@ package io.quantpipe.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quantpipe.catalog.CatalogPointer;
+import io.quantpipe.eval.IndexEvaluation;
+import io.quantpipe.index.PartitionedIndex;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -47,6 +51,49 @@ class BadRequestIT {
   private static void assertBad(String body, int status, String... messageParts) throws Exception {
     NodeClient.Answer a = client.post("/v1/search", body);
     assertThat(a.status()).as(body.length() > 200 ? body.substring(0, 200) : body).isEqualTo(status);
+    assertThat(a.json().path("error").asText()).contains(messageParts);
+  }
+
+  @Test
+  void theBenchmarkMeasuresTheServedVersionAsTheLibraryDoesAndRefusesBadRequests() throws Exception {
+    NodeClient.Answer all = client.post("/v1/benchmark", "");
+    assertThat(all.status()).as(all.body()).isEqualTo(200);
+    JsonNode r = all.json();
+    assertThat(r.path("version").asInt()).isEqualTo(1);
+    assertThat(r.path("queries").asInt()).isEqualTo(100);
+    // The same measurement in plain Java on the version's files gives the same recall.
+    PartitionedIndex index = PartitionedIndex.open(tmp.resolve("index").resolve(CatalogPointer.versionDir(1))
+        .resolve("index"), true);
+    IndexEvaluation.Result direct = IndexEvaluation.measureLive(index, Published.queries(), 10, r.path("ef").asInt(),
+        r.path("nprobe").asInt(), r.path("oversample").asInt());
+    assertThat(r.path("recall@10").asDouble()).isEqualTo(direct.recallAtK());
+    assertThat(r.path("recall@1").asDouble()).isEqualTo(direct.recallAt1());
+    assertThat(r.path("recall@10").asDouble()).isGreaterThan(0.8);
+    // The publisher measured against a brute-force scan of its input: the same neighbours up to ties.
+    assertThat(r.path("recall@10").asDouble()).isCloseTo(r.path("manifest_evaluation").path("recall@10").asDouble(),
+        org.assertj.core.data.Offset.offset(0.01));
+    assertThat(r.path("latency_p99_ms").asDouble()).isGreaterThanOrEqualTo(r.path("latency_p50_ms").asDouble());
+    assertThat(r.path("qps_one_thread").asDouble()).isPositive();
+    assertThat(r.path("memory").path("rss_bytes").asLong()).isPositive();
+
+    JsonNode some = client.post("/v1/benchmark", "{\"queries\": 5, \"k\": 5, \"nprobe\": 4}").json();
+    assertThat(some.path("queries").asInt()).isEqualTo(5);
+    assertThat(some.path("nprobe").asInt()).isEqualTo(4);
+    assertThat(some.has("recall@5")).isTrue();
+
+    assertBenchmark("{\"queries\": 101}", "'queries' is 101", "holds 100 held-out queries");
+    assertBenchmark("{\"queries\": 0}", "'queries' is 0");
+    assertBenchmark("{\"k\": 101}", "'k' is 101", "max-k");
+    assertBenchmark("{\"nprobe\": 9}", "'nprobe' is 9", "has 4 partitions");
+    assertBenchmark("{\"colour\": 1}", "unknown field 'colour'", "known fields: queries");
+    assertBenchmark("{\"queries\": \"all\"}", "'queries' must be an integer");
+    assertBenchmark("{\"queries\": 3", "malformed JSON");
+    assertThat(node.client().post("/v1/benchmark", "{}").status()).isEqualTo(401);
+  }
+
+  private static void assertBenchmark(String body, String... messageParts) throws Exception {
+    NodeClient.Answer a = client.post("/v1/benchmark", body);
+    assertThat(a.status()).as(body).isEqualTo(400);
     assertThat(a.json().path("error").asText()).contains(messageParts);
   }
 

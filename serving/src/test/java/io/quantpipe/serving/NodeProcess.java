@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A serving node in a JVM of its own, started as an operator would ({@code ServeCommand}'s main,
- * the self-contained jar's entry point) with this test JVM's classpath: it listens on a free port
+ * the self-contained jar's entry point) on the module's runtime classpath (its classes and
+ * {@code target/runtime-classpath.txt}: no test dependency, so no Flink and no test broker): it listens on a free port
  * (written to a port file, which this waits for) and logs to {@code target/node-logs/}.
  * {@link #close} stops it with SIGTERM, {@link #kill} with SIGKILL.
  */
@@ -40,7 +41,7 @@ final class NodeProcess implements AutoCloseable {
     Path log = Files.createTempFile(work, "node-", ".log");
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx1g", "--add-modules=jdk.incubator.vector", "-Daws.disableEc2Metadata=true",
-        "-cp", System.getProperty("java.class.path"), ServeCommand.class.getName(),
+        "-cp", runtimeClasspath(), ServeCommand.class.getName(),
         "--index", index, "--port", "0", "--cache-dir", cacheDir.toString(),
         "--set", "host=127.0.0.1", "--set", "port-file=" + portFile));
     settings.forEach((k, v) -> cmd.addAll(List.of("--set", k + "=" + v)));
@@ -59,6 +60,13 @@ final class NodeProcess implements AutoCloseable {
       Thread.sleep(50);
     }
     return new NodeProcess(process, log, Integer.parseInt(Files.readString(portFile, StandardCharsets.UTF_8).strip()));
+  }
+
+  /** What the node runs with in production: this module's classes and its runtime dependencies. */
+  private static String runtimeClasspath() throws IOException {
+    Path deps = Path.of("target", "runtime-classpath.txt");
+    return Path.of("target", "classes").toAbsolutePath() + java.io.File.pathSeparator
+        + Files.readString(deps, StandardCharsets.UTF_8).strip();
   }
 
   int port() {

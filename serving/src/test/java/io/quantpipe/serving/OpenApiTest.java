@@ -53,4 +53,15 @@ class OpenApiTest {
     examples.forEach(e -> assertThat(SearchRequest.parse(e.path("value").toString().getBytes(), 1000, 1024).k())
         .isPositive());
   }
+
+  @Test
+  void theBenchmarkSchemaHasTheParsersFieldsAndItsExamplesParse() {
+    List<String> fields = new ArrayList<>();
+    api.at("/components/schemas/BenchmarkRequest/properties").fieldNames().forEachRemaining(fields::add);
+    assertThat(String.join(", ", fields)).isEqualTo(BenchmarkRequest.FIELDS);
+    JsonNode examples = api.at("/paths/~1v1~1benchmark/post/requestBody/content/application~1json/examples");
+    assertThat(examples.size()).isEqualTo(3);
+    examples.forEach(e -> assertThat(BenchmarkRequest.parse(e.path("value").toString().getBytes(), 1000).k())
+        .isPositive());
+  }
 }

@@ -34,6 +34,20 @@ class ServeOptionsTest {
   }
 
   @Test
+  void aStreamNeedsBrokersAndKafkaKeysGoToTheConsumer() {
+    assertThat(ServeOptions.fromMap(with("index", "out/index")).hasStream()).isFalse();
+    assertThatThrownBy(() -> ServeOptions.fromMap(with("stream-topic", "quantpipe.encoded")))
+        .hasMessageContaining("'stream-brokers'").hasMessageContaining("quantpipe.encoded");
+    Map<String, String> m = with("stream-topic", "quantpipe.encoded");
+    m.put("stream-brokers", "localhost:9092");
+    m.put("kafka.security.protocol", "SSL");
+    ServeOptions o = ServeOptions.fromMap(m);
+    assertThat(o.hasStream()).isTrue();
+    assertThat(o.kafkaConf()).containsEntry("security.protocol", "SSL");
+    assertThatThrownBy(() -> ServeOptions.fromMap(with("kafka.sasl.jaas.config", "x"))).hasMessageContaining("credential");
+  }
+
+  @Test
   void badSettingsAreNamed() {
     assertThatThrownBy(() -> ServeOptions.fromMap(Map.of())).hasMessageContaining("Option 'index' is required");
     assertThatThrownBy(() -> ServeOptions.fromMap(with("pol-ms", "10"))).hasMessageContaining("Unknown option 'pol-ms'")

@@ -117,6 +117,41 @@ class ServingNodeIT {
       assertThat(warm.path("bytes_downloaded").asLong()).isZero();
       assertThat(warm.path("files_reused").asInt()).isEqualTo(10);
     }
+
+    // Bit rot in the cache (a flipped byte, size and time unchanged) passes the start's record check;
+    // the scrub after readiness reads the file again, and the node fetches a good copy and reloads.
+    Path cached;
+    try (var files = Files.list(cache.resolve(CatalogPointer.dirName(1)))) {
+      cached = files.filter(f -> f.getFileName().toString().endsWith(".qph")).sorted().findFirst().orElseThrow();
+    }
+    java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(cached);
+    byte[] graph = Files.readAllBytes(cached);
+    graph[graph.length / 2] ^= 0x10;
+    Files.write(cached, graph);
+    Files.setLastModifiedTime(cached, time);
+    try (NodeProcess node = NodeProcess.start(root.toString(), cache, FAST_POLL, Map.of())) {
+      assertThat(node.client().await("/v1/health", a -> a.status() == 200, Duration.ofSeconds(30)).status()).isEqualTo(200);
+      NodeClient.Answer reloaded = node.client().await("/v1/stats",
+          a -> a.json().path("fetched").path("files_downloaded").asInt() == 1, Duration.ofSeconds(30));
+      assertThat(reloaded.json().path("fetched").path("files_downloaded").asInt()).as(reloaded.body()).isEqualTo(1);
+      assertThat(node.client().get("/metrics").body()).contains("quantpipe_cache_scrub_failures_total 1.0");
+      assertThat(node.log()).contains("failed their check when read again: [" + cached.getFileName() + "]");
+      assertThat(Files.readAllBytes(cached)).isNotEqualTo(graph);
+    }
+
+    // Held-out queries that fail their check only disable the benchmark: the version is still served.
+    Path queries = root.resolve(CatalogPointer.versionDir(1)).resolve("stages/queries.fvecs");
+    byte[] bytes = Files.readAllBytes(queries);
+    bytes[100] ^= 1;
+    Files.write(queries, bytes);
+    try (NodeProcess node = NodeProcess.start(root.toString(), cache, FAST_POLL, Map.of())) {
+      assertThat(node.client().await("/v1/health", a -> a.status() == 200, Duration.ofSeconds(30)).status()).isEqualTo(200);
+      NodeClient.Answer benchmark = node.client().post("/v1/benchmark", "{}");
+      assertThat(benchmark.status()).as(benchmark.body()).isEqualTo(409);
+      assertThat(benchmark.json().path("error").asText()).contains("version 1 has no usable held-out queries",
+          "stages/queries.fvecs", "checksum mismatch");
+      assertThat(node.client().search(Published.queries().get(0), "").status()).isEqualTo(200);
+    }
   }
 
   @Test

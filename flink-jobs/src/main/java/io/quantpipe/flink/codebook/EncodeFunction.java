@@ -7,7 +7,7 @@ import io.quantpipe.drift.DriftReport;
 import io.quantpipe.drift.DriftThresholds;
 import io.quantpipe.drift.DriftWindow;
 import io.quantpipe.flink.record.DeadLetter;
-import io.quantpipe.flink.record.EncodedRecord;
+import io.quantpipe.stream.EncodedRecord;
 import io.quantpipe.flink.record.InsertParser;
 import io.quantpipe.flink.record.InsertRecord;
 import io.quantpipe.flink.record.MalformedRecordException;
@@ -65,6 +65,7 @@ public final class EncodeFunction extends BroadcastProcessFunction<RawRecord, Co
       TypeInformation.of(DeadLetter.class));
   private static final String CURRENT = "current";
   private final int failureDrillAfter;
+  private final boolean outputVectors;
   private final DriftThresholds drift;
 
   private transient Codebooks codebooks;
@@ -83,8 +84,10 @@ public final class EncodeFunction extends BroadcastProcessFunction<RawRecord, Co
    * @param drift the drift thresholds; {@code minCount} is the window size
    * @param failureDrillAfter if positive, the first attempt of subtask 0 throws once after encoding
    *     this many records: a recovery drill (later attempts run normally)
+   * @param outputVectors whether encoded inserts carry their float32 vector
    */
-  public EncodeFunction(DriftThresholds drift, int failureDrillAfter) {
+  public EncodeFunction(DriftThresholds drift, int failureDrillAfter, boolean outputVectors) {
+    this.outputVectors = outputVectors;
     this.drift = drift;
     this.failureDrillAfter = failureDrillAfter;
   }
@@ -143,7 +146,8 @@ public final class EncodeFunction extends BroadcastProcessFunction<RawRecord, Co
     }
     long ts = raw.timestamp();
     if (r.delete()) {
-      out.collect(new EncodedRecord(r.id(), true, books.version(), -1, new byte[0], ts, raw.offset()));
+      out.collect(new EncodedRecord(r.id(), true, books.version(), -1, new byte[0], null, ts, raw.partition(),
+          raw.offset()));
       return;
     }
     if (r.vector().length != books.dimension()) {
@@ -160,7 +164,8 @@ public final class EncodeFunction extends BroadcastProcessFunction<RawRecord, Co
       throw new IllegalStateException("Failure drill: encoder subtask 0 fails once after " + failureDrillAfter
           + " records (option failure-drill-after)");
     }
-    out.collect(new EncodedRecord(r.id(), false, books.version(), partition, code, ts, raw.offset()));
+    out.collect(new EncodedRecord(r.id(), false, books.version(), partition, code,
+        outputVectors ? r.vector() : null, ts, raw.partition(), raw.offset()));
     if (window.count() >= drift.minCount()) { // a full window: judge it, start the next
       lastReport = window.report(books.version(), books.baseline(), drift);
       window = new DriftWindow(books.coarse().count());

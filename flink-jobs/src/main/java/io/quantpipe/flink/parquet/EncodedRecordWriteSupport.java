@@ -1,6 +1,6 @@
 package io.quantpipe.flink.parquet;
 
-import io.quantpipe.flink.record.EncodedRecord;
+import io.quantpipe.stream.EncodedRecord;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.api.WriteSupport;

@@ -1,6 +1,6 @@
 package io.quantpipe.flink.parquet;
 
-import io.quantpipe.flink.record.EncodedRecord;
+import io.quantpipe.stream.EncodedRecord;
 import java.io.IOException;
 import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.flink.core.fs.FSDataOutputStream;

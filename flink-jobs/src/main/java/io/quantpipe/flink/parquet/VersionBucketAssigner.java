@@ -1,6 +1,6 @@
 package io.quantpipe.flink.parquet;
 
-import io.quantpipe.flink.record.EncodedRecord;
+import io.quantpipe.stream.EncodedRecord;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.SimpleVersionedStringSerializer;

@@ -1,5 +1,8 @@
 package io.quantpipe.flink.record;
 
+import io.quantpipe.stream.EncodedRecord;
+import io.quantpipe.stream.EncodedRecordJson;
+
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 

@@ -28,11 +28,13 @@ import java.util.Map;
  */
 public record PipelineResult(int version, String versionUri, PipelineOptions options, int dim,
     ImportJob.Result imported, long indexed, int codeBytes, long modelBytes, long quantizerCrc, long graphBytes,
-    List<HnswJob.Built> partitions, EvaluateJob.Result evaluation, String queriesSource, long indexJsonCrc,
+    List<HnswJob.Built> partitions, EvaluateJob.Result evaluation, String queriesSource, long queriesCrc, long indexJsonCrc,
     Map<String, Double> stageSeconds, String fingerprint, double baselineError, long deltaVersion) {
 
   public static final String FORMAT = io.quantpipe.catalog.CatalogPointer.MANIFEST_FORMAT;
   public static final int FORMAT_VERSION = 1;
+  /** The evaluation queries (fvecs) under the version's {@code stages/}, named by {@code files.queries}. */
+  public static final String QUERIES_FILE = "queries.fvecs";
 
   /** The run as its stages recorded it ({@link io.quantpipe.spark.stages.StageRunner}). */
   public static PipelineResult of(int version, String dir, PipelineOptions o, StageRecords.Imported imported,
@@ -50,14 +52,14 @@ public record PipelineResult(int version, String versionUri, PipelineOptions opt
     seconds.put("evaluate", evaluated.seconds());
     return new PipelineResult(version, dir, o, imported.result().dim(), imported.result(), indexed,
         encoded.result().codeBytes(), trained.modelBytes(), trained.quantizerCrc(), graphBytes, built.partitions(),
-        evaluated.result(), imported.querySource(), built.indexJsonCrc(), seconds, calibrated.fingerprint(),
+        evaluated.result(), imported.querySource(), imported.queriesCrc(), built.indexJsonCrc(), seconds, calibrated.fingerprint(),
         evaluated.baselineError() == null ? Double.NaN : evaluated.baselineError(), -1);
   }
 
   /** This result with its codes committed to the root Delta table as {@code commit}. */
   public PipelineResult withDeltaVersion(long commit) {
     return new PipelineResult(version, versionUri, options, dim, imported, indexed, codeBytes, modelBytes, quantizerCrc,
-        graphBytes, partitions, evaluation, queriesSource, indexJsonCrc, stageSeconds, fingerprint, baselineError, commit);
+        graphBytes, partitions, evaluation, queriesSource, queriesCrc, indexJsonCrc, stageSeconds, fingerprint, baselineError, commit);
   }
 
   /** Bytes per vector held in memory to search: the code plus the model spread over the corpus. */
@@ -98,7 +100,8 @@ public record PipelineResult(int version, String versionUri, PipelineOptions opt
     ObjectNode files = root.putObject("files");
     files.put("input", "input").put("rejected", "rejected").put("shards", "shards")
         .put("index", "index/index.json")
-        .put("index_crc32c", indexJsonCrc);
+        .put("index_crc32c", indexJsonCrc)
+        .put("queries", "stages/" + QUERIES_FILE).put("queries_crc32c", queriesCrc);
     if (codeBytes > 0) {
       files.put("quantizer", "index/quantizer.qpa").put("quantizer_crc32c", quantizerCrc);
     }
@@ -117,6 +120,9 @@ public record PipelineResult(int version, String versionUri, PipelineOptions opt
         .put("recall@1", evaluation.recallAt1()).put("recall@" + evaluation.k(), evaluation.recallAtK())
         .put("latency_p50_ms", evaluation.latencyP50Ms()).put("latency_p99_ms", evaluation.latencyP99Ms())
         .put("latency_mean_ms", evaluation.meanLatencyMs());
+    if (evaluation.tuning() != null) {
+      e.set("tuning", evaluation.tuning().toJson());
+    }
     ObjectNode s = root.putObject("stage_seconds");
     stageSeconds.forEach(s::put);
     ObjectNode opts = root.putObject("options");

@@ -35,6 +35,10 @@ import java.util.Set;
  * @param includeVectors whether shards also carry the float vector (for rescoring elsewhere)
  * @param delta whether to also write the shards as a Delta table partitioned by {@code partition}
  * @param evalQueries at most this many queries are evaluated
+ * @param targetRecall with a value in (0, 1], the evaluate stage chooses the cheapest {@code nprobe},
+ *     {@code ef} and oversampling reaching this recall@{@code evalK} on the held-out queries, and
+ *     nodes serve with them; 0 serves (and evaluates) at {@code eval-ef}, {@code eval-nprobe} and
+ *     {@code eval-oversample}
  * @param retainVersions published versions kept (the current one always is)
  * @param gate the floors of the {@code gate} stage: recall@{@code evalK} and compression ratio
  * @param inputPartitions Spark partitions of the corpus, 0 for Spark's default parallelism
@@ -45,7 +49,7 @@ public record PipelineOptions(String input, InputFormat inputFormat, String idCo
     double maxRejectFraction, int calibrationSamples, int trainSamples, int pqM, int pqIterations,
     double pqSampleFraction, int partitions, int coarseIterations, HnswConfig hnsw, boolean includeVectors,
     boolean delta, int evalK, int evalEf, int evalNprobe, int evalOversample, int evalQueries,
-    int retainVersions, QualityGate gate, int inputPartitions, Map<String, String> sparkConf) {
+    double targetRecall, int retainVersions, QualityGate gate, int inputPartitions, Map<String, String> sparkConf) {
 
   /** How {@code input} is read. */
   public enum InputFormat { AUTO, FVECS, PARQUET, DELTA }
@@ -76,6 +80,7 @@ public record PipelineOptions(String input, InputFormat inputFormat, String idCo
   public static final String EVAL_NPROBE = "eval-nprobe";
   public static final String EVAL_OVERSAMPLE = "eval-oversample";
   public static final String EVAL_QUERIES = "eval-queries";
+  public static final String TARGET_RECALL = "target-recall";
   public static final String RETAIN_VERSIONS = "retain-versions";
   public static final String INPUT_PARTITIONS = "input-partitions";
   public static final String GATE_MIN_RECALL = "gate-min-recall";
@@ -114,6 +119,7 @@ public record PipelineOptions(String input, InputFormat inputFormat, String idCo
     d.put(EVAL_NPROBE, "2");
     d.put(EVAL_OVERSAMPLE, "4");
     d.put(EVAL_QUERIES, "100");
+    d.put(TARGET_RECALL, "0");
     d.put(RETAIN_VERSIONS, "3");
     d.put(INPUT_PARTITIONS, "0");
     d.put(GATE_MIN_RECALL, "0");        // no floor unless the profile sets one
@@ -147,7 +153,7 @@ public record PipelineOptions(String input, InputFormat inputFormat, String idCo
         r.fraction(PQ_SAMPLE_FRACTION, false), r.positive(PARTITIONS), r.atLeast(COARSE_ITERATIONS, 0),
         r.hnsw(HNSW_M, HNSW_EF_CONSTRUCTION, SEED), r.bool(INCLUDE_VECTORS), r.bool(DELTA), r.positive(EVAL_K),
         r.positive(EVAL_EF), r.positive(EVAL_NPROBE), r.positive(EVAL_OVERSAMPLE), r.positive(EVAL_QUERIES),
-        r.positive(RETAIN_VERSIONS), gate(r), r.atLeast(INPUT_PARTITIONS, 0), spark);
+        r.fraction(TARGET_RECALL, true), r.positive(RETAIN_VERSIONS), gate(r), r.atLeast(INPUT_PARTITIONS, 0), spark);
   }
 
   private static QualityGate gate(OptionReader r) {
@@ -183,6 +189,7 @@ public record PipelineOptions(String input, InputFormat inputFormat, String idCo
     m.put(EVAL_NPROBE, Integer.toString(evalNprobe));
     m.put(EVAL_OVERSAMPLE, Integer.toString(evalOversample));
     m.put(EVAL_QUERIES, Integer.toString(evalQueries));
+    m.put(TARGET_RECALL, Double.toString(targetRecall));
     m.put(RETAIN_VERSIONS, Integer.toString(retainVersions));
     m.put(INPUT_PARTITIONS, Integer.toString(inputPartitions));
     m.put(GATE_MIN_RECALL, Double.toString(gate.minRecall()));

@@ -1,5 +1,6 @@
 package io.quantpipe.spark.progress;
 
+import io.quantpipe.spark.jobs.EvaluateJob;
 import io.quantpipe.spark.jobs.HnswJob;
 import io.quantpipe.spark.jobs.PipelineResult;
 import io.quantpipe.spark.stages.StageRecords;
@@ -27,8 +28,12 @@ final class StageSummary {
       return String.format(Locale.ROOT, "%d graphs, %,d nodes (%,.0f vectors/s)", r.partitions().size(), nodes,
           nodes / Math.max(r.seconds(), 1e-3));
     } else if (record instanceof StageRecords.Evaluated r) {
-      return String.format(Locale.ROOT, "recall@%d %.4f on %d queries, nprobe %d, p50 %.3f ms", r.result().k(),
-          r.result().recallAtK(), r.result().queries(), r.result().nprobe(), r.result().latencyP50Ms());
+      EvaluateJob.Result e = r.result();
+      String tuned = e.tuning() == null ? ""
+          : String.format(Locale.ROOT, ", %s %.2f over %d settings", e.tuning().reached() ? "tuned for"
+              : "best found, short of", e.tuning().targetRecall(), e.tuning().settingsTried());
+      return String.format(Locale.ROOT, "recall@%d %.4f on %d queries at nprobe %d, ef %d, oversample %d%s, p50 %.3f ms",
+          e.k(), e.recallAtK(), e.queries(), e.nprobe(), e.ef(), e.oversample(), tuned, e.latencyP50Ms());
     } else if (record instanceof StageRecords.Gated r) {
       return (r.passed() ? "passed" : "failed") + String.format(Locale.ROOT, ", compression %.1fx", r.compression());
     } else if (record instanceof PipelineResult r) {

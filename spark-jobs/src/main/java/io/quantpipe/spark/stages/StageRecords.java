@@ -19,10 +19,11 @@ public final class StageRecords {
    * @param queries the evaluation queries (fvecs): the input's query file, or the rows held out of
    *     the corpus, written to {@code stages/queries.fvecs}
    * @param querySource how the queries were chosen, for the manifest
+   * @param queriesCrc the CRC32C of {@code stages/queries.fvecs}, the copy the version publishes
    * @param holdOutBelow ids whose hash is below this are held out of the index ({@code 0}: none)
    */
   public record Imported(ImportJob.Result result, String queries, String querySource, int queryCount,
-      long holdOutBelow, double seconds) {}
+      long queriesCrc, long holdOutBelow, double seconds) {}
 
   /** @param fingerprint the corpus fingerprint the quantizer and manifest record */
   public record Calibrated(long count, String fingerprint, double seconds) {}

@@ -1,5 +1,6 @@
 package io.quantpipe.spark.stages;
 
+import io.quantpipe.eval.SearchTuning;
 import io.quantpipe.drift.DriftBaseline;
 import io.quantpipe.format.QuantizerCodec;
 import io.quantpipe.index.CoarseQuantizer;
@@ -119,8 +120,8 @@ public final class StageRunner implements AutoCloseable {
     String dir = run.versionUri();
     ImportJob.Result result = ImportJob.run(spark(), o, source, dir + "/input", dir + "/rejected");
     EvaluationQueries q = EvaluationQueries.choose(spark(), o, source, result, run, hadoop);
-    imported = new StageRecords.Imported(result, q.file(), q.source(), q.queries().count(), q.holdOutBelow(),
-        seconds(t0));
+    imported = new StageRecords.Imported(result, q.file(), q.source(), q.queries().count(), q.crc32c(),
+        q.holdOutBelow(), seconds(t0));
     return record(Stage.IMPORT, imported);
   }
 
@@ -146,7 +147,8 @@ public final class StageRunner implements AutoCloseable {
     List<Integer> centroids = new ArrayList<>();
     run().read(Stage.HNSW, StageRecords.Built.class, Stage.EVALUATE).partitions().forEach(b -> centroids.add(b.centroid()));
     EvaluateJob.Result eval = EvaluateJob.run(blocks(), queries, coarse(Stage.EVALUATE), centroids, run().indexDir(),
-        o.evalK(), o.evalEf(), o.evalNprobe(), o.searchOversample());
+        o.evalK(), new SearchTuning.Setting(o.evalNprobe(), o.evalEf(), o.searchOversample()), o.targetRecall(),
+        o.strategy().hybrid());
     byte[] artifact = artifactBytes(Stage.EVALUATE);
     // Not the training rows: a quantizer fits those better than the vectors that stream in later.
     Double baseline = artifact == null ? null

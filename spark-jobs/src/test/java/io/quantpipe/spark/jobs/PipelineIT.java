@@ -149,6 +149,62 @@ class PipelineIT extends SparkTestBase {
         .hasMessageContaining("checksum mismatch");
   }
 
+  @Test
+  void aTargetRecallIsReachedAtTheCheapestSettingWhateverThePartitioning() throws Exception {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    double target = 0.97;
+    JsonNode[] tunings = new JsonNode[2];
+    PipelineResult r = null;
+    for (int run = 0; run < 2; run++) {
+      String root = tmp.resolve("tuned-" + run).toUri().toString();
+      r = Pipeline.run(spark, options(root, PipelineOptions.STRATEGY, "sq8", PipelineOptions.DELTA, "false",
+          PipelineOptions.EVAL_QUERIES, "100", PipelineOptions.TARGET_RECALL, Double.toString(target),
+          PipelineOptions.INPUT_PARTITIONS, run == 0 ? "2" : "5"));
+      JsonNode e = PublishedIndex.manifest(root, conf).path("evaluation");
+      assertThat(e.path("recall@10").asDouble()).isGreaterThanOrEqualTo(target);
+      assertThat(e.path("tuning").path("reached").asBoolean()).isTrue();
+      assertThat(e.path("tuning").path("settings_tried").asInt()).isEqualTo(40); // nprobe 1..4 x ef 10..256
+      // The served setting is the cheapest frontier point reaching the target; cheaper ones fall short.
+      JsonNode chosen = null;
+      for (JsonNode f : e.path("tuning").path("frontier")) {
+        if (chosen == null && f.path("recall@10").asDouble() >= target) {
+          chosen = f;
+        }
+      }
+      assertThat(chosen).isNotNull();
+      assertThat(e.path("nprobe").asInt()).isEqualTo(chosen.path("nprobe").asInt());
+      assertThat(e.path("ef").asInt()).isEqualTo(chosen.path("ef").asInt());
+      tunings[run] = e.path("tuning");
+    }
+    // Cost is bytes scored, not time: the same data chooses the same setting however it is split.
+    for (int i = 0; i < tunings[0].path("frontier").size(); i++) {
+      JsonNode a = tunings[0].path("frontier").get(i);
+      JsonNode b = tunings[1].path("frontier").get(i);
+      assertThat(List.of(b.path("nprobe").asInt(), b.path("ef").asInt(), b.path("bytes_per_query").asLong(),
+          b.path("recall@10").asDouble())).isEqualTo(List.of(a.path("nprobe").asInt(), a.path("ef").asInt(),
+              a.path("bytes_per_query").asLong(), a.path("recall@10").asDouble()));
+    }
+
+    // The serving reader at the chosen setting reaches the target on the same queries.
+    FloatVectors queries = FvecsReader.readFvecs(SIFTSMALL.resolve("query.fvecs"));
+    int[][] truth = FvecsReader.readIvecs(SIFTSMALL.resolve("groundtruth.ivecs"));
+    PartitionedIndex index = PublishedIndex.open(tmp.resolve("tuned-1").toUri().toString(), conf,
+        tmp.resolve("tuned-serving"));
+    double recall = 0;
+    for (int q = 0; q < queries.count(); q++) {
+      IndexHits hits = index.search(queries.get(q), 10, r.evaluation().ef(), r.evaluation().nprobe(),
+          r.evaluation().oversample(), null);
+      Set<Long> exact = new HashSet<>();
+      for (int j = 0; j < 10; j++) {
+        exact.add((long) truth[q][j]);
+      }
+      for (long id : hits.ids()) {
+        recall += exact.contains(id) ? 0.1 : 0;
+      }
+    }
+    assertThat(recall / queries.count()).isCloseTo(r.evaluation().recallAtK(), org.assertj.core.data.Offset.offset(0.011));
+  }
+
   private static List<java.nio.file.Path> parquetFiles(java.nio.file.Path dir) throws Exception {
     List<java.nio.file.Path> out = new ArrayList<>();
     try (var files = Files.list(dir)) {

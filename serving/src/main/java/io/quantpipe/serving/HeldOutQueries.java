@@ -3,10 +3,11 @@ package io.quantpipe.serving;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quantpipe.storage.IndexStore;
 import io.quantpipe.vector.FloatVectors;
+import io.quantpipe.vector.FvecsReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +24,11 @@ import org.slf4j.LoggerFactory;
 record HeldOutQueries(FloatVectors vectors, String problem) {
   private static final Logger LOG = LoggerFactory.getLogger(HeldOutQueries.class);
 
-  /** Reads and checks the queries {@code manifest} names under {@code versionDir}. */
-  static HeldOutQueries load(IndexStore versionDir, JsonNode manifest, int dimension) {
+  /**
+   * Reads and checks the queries {@code manifest} names under {@code versionDir}, through a copy
+   * in {@code localDir} (the version's cache directory) so the project's fvecs reader parses them.
+   */
+  static HeldOutQueries load(IndexStore versionDir, JsonNode manifest, int dimension, Path localDir) {
     int version = manifest.path("version").asInt();
     JsonNode file = manifest.path("files").path("queries");
     JsonNode crc = manifest.path("files").path("queries_crc32c");
@@ -33,6 +37,7 @@ record HeldOutQueries(FloatVectors vectors, String problem) {
           + "it was published by an older build");
     }
     String name = versionDir.path(file.asText()).toString();
+    Path local = localDir.resolve(".held-out-queries.fvecs");
     try {
       byte[] bytes = versionDir.readBytes(file.asText());
       long actual = IndexStore.crc32c(bytes);
@@ -40,34 +45,23 @@ record HeldOutQueries(FloatVectors vectors, String problem) {
         return unavailable(version, String.format("%s: checksum mismatch: CRC32C 0x%08X, the manifest names 0x%08X",
             name, actual, crc.asLong()));
       }
-      return new HeldOutQueries(parse(bytes, name, dimension), null);
+      Files.write(local, bytes);
+      FloatVectors queries = FvecsReader.readFvecs(local);
+      if (queries.dim() != dimension) {
+        return unavailable(version, name + " has dimension " + queries.dim() + "; the index's is " + dimension);
+      }
+      return new HeldOutQueries(queries, null);
     } catch (FileNotFoundException e) {
       return unavailable(version, name + " is missing");
     } catch (IOException | IllegalArgumentException e) {
       return unavailable(version, name + ": " + e.getMessage());
-    }
-  }
-
-  /** Little-endian fvecs records: an int32 dimension, then that many float32s. */
-  static FloatVectors parse(byte[] bytes, String name, int dimension) {
-    int record = 4 + 4 * dimension;
-    if (bytes.length == 0 || bytes.length % record != 0) {
-      throw new IllegalArgumentException(String.format("%d bytes are not whole fvecs records of dimension %d (%d bytes "
-          + "each)", bytes.length, dimension, record));
-    }
-    ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    int n = bytes.length / record;
-    float[] data = new float[n * dimension];
-    for (int i = 0; i < n; i++) {
-      int dim = in.getInt();
-      if (dim != dimension) {
-        throw new IllegalArgumentException("record " + i + " has dimension " + dim + "; the index's is " + dimension);
-      }
-      for (int j = 0; j < dimension; j++) {
-        data[i * dimension + j] = in.getFloat();
+    } finally {
+      try {
+        Files.deleteIfExists(local);
+      } catch (IOException e) {
+        LOG.debug("cannot delete {}: {}", local, e.toString());
       }
     }
-    return new FloatVectors(data, dimension);
   }
 
   private static HeldOutQueries unavailable(int version, String why) {

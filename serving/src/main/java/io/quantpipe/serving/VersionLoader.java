@@ -97,7 +97,7 @@ final class VersionLoader {
         (warmedAt - openedAt) / 1_000_000, fetched.filesDownloaded(), fetched.bytesDownloaded(), fetched.filesReused(),
         defaults.ef(), defaults.nprobe(), defaults.oversample(), defaults.source());
     return new ServedVersion(pointer, manifest, opened, defaults, fetched.manifest().centroids(), fetched,
-        () -> statistics(pointer.version()), () -> HeldOutQueries.load(versionDir, manifest, opened.dimension()));
+        () -> statistics(pointer.version()), () -> HeldOutQueries.load(versionDir, manifest, opened.dimension(), fetched.dir()));
   }
 
   private static JsonNode parse(byte[] bytes, String name) throws CorruptArtifactException {

@@ -76,8 +76,9 @@ final class PartitionSearch {
       TwoPhaseSearcher searcher = new TwoPhaseSearcher(partition, MappedVectors.open(floats, queries.dim(), sim));
       long floatBytes = 4L * queries.dim();
       long nodeBytes = partition.quantizer() == null ? floatBytes : partition.quantizer().codeBytes();
+      Setting widest = pairs.stream().max(java.util.Comparator.comparingLong(p -> (long) p.ef() * p.oversample()))
+          .orElseThrow();
       for (int q : queryIds) { // warm-up: time searches, not class loading and the JIT
-        Setting widest = pairs.get(pairs.size() - 1);
         searcher.search(queries.get(q), k, widest.ef(), widest.oversample(), null);
       }
       List<Tuple2<Integer, Hits>> out = new ArrayList<>();

@@ -17,14 +17,25 @@ import java.util.List;
  * @param module the Maven module whose jar and classpath the JVM runs
  * @param classpathFile the classpath file under the module's {@code target/}
  * @param sparkFlags whether the JVM needs Spark's {@code --add-opens} flags on Java 17
+ * @param mainClass the one command's own main, which that JVM runs with the command's arguments
+ *     instead of this CLI (so it neither carries nor builds the CLI's command tree), or
+ *     {@code null} for the CLI
+ * @param classArchive whether the JVM maps (or, the first time, writes) a {@link ClassDataArchive}
+ *     of its classes: for a JVM whose start time matters, and which is stopped rather than killed
  */
-record Engine(String name, String module, String classpathFile, boolean sparkFlags) {
-  static final Engine SPARK = new Engine("spark", "spark-jobs", "runtime-classpath.txt", true);
-  static final Engine FLINK = new Engine("flink", "flink-jobs", "runtime-classpath.txt", false);
-  /** The serving node: Jetty and Hadoop's client, no engine; a JVM of its own so it has its own heap and flags. */
-  static final Engine SERVING = new Engine("serving", "serving", "runtime-classpath.txt", false);
-  static final Engine BENCH_SPARK = new Engine("spark", "bench", "runtime-classpath-spark.txt", true);
-  static final Engine BENCH_FLINK = new Engine("flink", "bench", "runtime-classpath-flink.txt", false);
+record Engine(String name, String module, String classpathFile, boolean sparkFlags, String mainClass,
+    boolean classArchive) {
+  static final Engine SPARK = new Engine("spark", "spark-jobs", "runtime-classpath.txt", true, null, false);
+  static final Engine FLINK = new Engine("flink", "flink-jobs", "runtime-classpath.txt", false, null, false);
+  /**
+   * The serving node: Jetty and Hadoop's client, no engine; a JVM of its own so it has its own heap
+   * and flags, running the node's main as {@code java -jar} of its jar does, from a class-data
+   * archive: a fast start.
+   */
+  static final Engine SERVING = new Engine("serving", "serving", "runtime-classpath.txt", false,
+      "io.quantpipe.serving.ServeCommand", true);
+  static final Engine BENCH_SPARK = new Engine("spark", "bench", "runtime-classpath-spark.txt", true, null, false);
+  static final Engine BENCH_FLINK = new Engine("flink", "bench", "runtime-classpath-flink.txt", false, null, false);
 
   /** The flags Spark's own launcher passes on Java 17 (as {@code bin/spark-env.sh} and the poms list them). */
   static final List<String> SPARK_FLAGS = List.of("--add-opens=java.base/java.lang=ALL-UNNAMED",

@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * Runs a command in a JVM of its {@link Engine}, as {@code spark-submit} and {@code flink run} start
  * a driver: the same Java, the SIMD kernels' module, the engine's flags and classpath plus this
- * CLI's jar, and the same arguments, which that JVM's CLI parses again and runs in-process. The
+ * CLI's jar, and the same arguments, which that JVM's CLI parses again and runs in-process (or,
+ * for an engine with a main of its own, that main with the command's arguments). The
  * engine's log goes to a file under {@code out/logs/} (warnings and errors still reach the
  * terminal; {@code --verbose}: everything), named on one line before the JVM starts; the child's
  * standard streams are the CLI's own, and its exit code is the CLI's. Stateless.
@@ -38,23 +39,61 @@ final class EngineLauncher {
     cmd.add("-Dlog4j2.configurationFile=" + home.resolve("conf").resolve("log4j2.xml"));
     cmd.add("-Dquantpipe.log.file=" + log);
     cmd.add("-Dquantpipe.log.console=" + (verbose ? "INFO" : "WARN"));
+    String classpath = engine.classpath(home, version())
+        + (engine.mainClass() == null ? java.io.File.pathSeparator + quantpipeJars() : "");
+    // The user's own class-sharing flags win over the archive.
+    ClassDataArchive archive = engine.classArchive() && !cmd.toString().matches(".*-X(share|X:SharedArchiveFile|X:ArchiveClassesAtExit).*")
+        ? ClassDataArchive.of(home, engine.name(), classpath) : null;
+    if (archive != null) {
+      cmd.addAll(archive.jvmFlags());
+    }
     cmd.add("-cp");
-    cmd.add(engine.classpath(home, version()) + java.io.File.pathSeparator + quantpipeJars());
-    cmd.add(QuantpipeCli.class.getName());
-    cmd.addAll(args);
+    cmd.add(classpath);
+    if (engine.mainClass() == null) {
+      cmd.add(QuantpipeCli.class.getName());
+      cmd.addAll(args);
+    } else {
+      cmd.add(engine.mainClass());
+      cmd.addAll(args.subList(args.indexOf(command) + 1, args.size())); // the CLI's own options stay here
+    }
     System.err.println("quantpipe " + command + ": log " + home.relativize(log));
     ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
     pb.environment().putIfAbsent("SPARK_LOCAL_IP", "127.0.0.1");
     Process process = pb.start();
-    // Ctrl-C reaches the child too (same process group); this hook covers a plain kill of the CLI.
-    Thread reaper = new Thread(process::destroy);
+    // Ctrl-C reaches the child too (same process group); this hook covers a plain kill of the CLI,
+    // and waits for the child so that the class archive it writes at exit is kept.
+    Thread reaper = new Thread(() -> {
+      process.destroy();
+      try {
+        if (process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+          publish(archive);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
     Runtime.getRuntime().addShutdownHook(reaper);
     int code = process.waitFor();
-    Runtime.getRuntime().removeShutdownHook(reaper);
+    publish(archive);
+    try {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    } catch (IllegalStateException e) {
+      // already shutting down: the hook publishes
+    }
     if (code != 0) {
       System.err.println("quantpipe " + command + ": exit " + code + "; the engine's log is " + log);
     }
     return code;
+  }
+
+  private static void publish(ClassDataArchive archive) {
+    if (archive != null) {
+      try {
+        archive.publish();
+      } catch (IOException e) {
+        System.err.println("quantpipe: cannot keep the class archive " + archive.path() + ": " + e.getMessage());
+      }
+    }
   }
 
   /** The repository the modules were built in ({@code -Dquantpipe.home}, set by {@code bin/quantpipe}). */

@@ -91,7 +91,11 @@ class EngineLauncherIT {
     } finally {
       p.descendants().forEach(ProcessHandle::destroy);
       p.destroy();
-      p.waitFor(30, TimeUnit.SECONDS);
+      p.waitFor(60, TimeUnit.SECONDS);
+    }
+    // The node wrote its class-data archive as it stopped, and the launcher kept it for the next start.
+    try (var archives = Files.list(Path.of(System.getProperty("quantpipe.home")).resolve("out").resolve("cds"))) {
+      assertThat(archives.map(f -> f.getFileName().toString())).anyMatch(n -> n.matches("serving-[0-9a-f]{8}\\.jsa"));
     }
   }
 

@@ -2,6 +2,7 @@ package io.quantpipe.catalog;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 
 /**
  * Read access to a published index root, by path relative to it ({@code _CURRENT},
@@ -18,6 +19,15 @@ public interface BlobStore extends Closeable {
    * @throws java.io.IOException when the storage cannot be read (unreachable, denied)
    */
   byte[] read(String relativePath) throws IOException;
+
+  /**
+   * The object as a stream, for objects too large to hold in memory (a 1.5 GB vector file); the
+   * caller closes it.
+   *
+   * @throws java.io.FileNotFoundException when there is no such object
+   * @throws java.io.IOException when the storage cannot be read (unreachable, denied)
+   */
+  InputStream open(String relativePath) throws IOException;
 
   /** Where {@code relativePath} lives, as a URI for messages and logs. */
   String describe(String relativePath);

@@ -1,6 +1,8 @@
 package io.quantpipe.catalog;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,6 +21,15 @@ public final class LocalBlobStore implements BlobStore {
       return Files.readAllBytes(root.resolve(relativePath));
     } catch (NoSuchFileException e) {
       return null;
+    }
+  }
+
+  @Override
+  public InputStream open(String relativePath) throws IOException {
+    try {
+      return Files.newInputStream(root.resolve(relativePath));
+    } catch (NoSuchFileException e) {
+      throw new FileNotFoundException(describe(relativePath));
     }
   }
 

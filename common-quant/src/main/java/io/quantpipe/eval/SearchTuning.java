@@ -24,7 +24,19 @@ import java.util.TreeSet;
 public final class SearchTuning {
   private static final int[] NPROBES = {1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64};
   private static final int[] EFS = {16, 24, 32, 48, 64, 96, 128, 192, 256};
-  private static final int[] OVERSAMPLES = {1, 2, 4, 8};
+  /**
+   * Rescored searches also try wider beams and deeper rescoring: a code too coarse to order
+   * near-ties (PQ on a dense corpus) leaves the ordering to the float32 rescoring, which then needs
+   * a few hundred candidates to reach a high target.
+   */
+  private static final int[] RESCORING_EFS = {384, 512};
+  private static final int[] OVERSAMPLES = {1, 2, 4, 8, 16, 32};
+
+  /**
+   * When no setting reaches the target, recall this close to the best is as good as the best: past
+   * a code's ceiling, the last hundredth of recall can cost several times the work.
+   */
+  public static final double PLATEAU = 0.01;
 
   private SearchTuning() {}
 
@@ -44,7 +56,7 @@ public final class SearchTuning {
    * The outcome of a tuning run.
    *
    * @param reached whether {@code chosen} reaches {@code targetRecall}; when no setting does,
-   *     {@code chosen} is the one with the highest recall
+   *     {@code chosen} is the cheapest within {@link #PLATEAU} of the highest recall measured
    * @param frontier the settings no other beats on both recall and cost, cheapest first
    */
   public record Choice(double targetRecall, int k, boolean reached, Measured chosen, List<Measured> frontier,
@@ -66,8 +78,8 @@ public final class SearchTuning {
 
   /**
    * The grid searched for a target recall: probes up to {@code min(partitions, 64)} partitions,
-   * beam widths from {@code k} to 256 and, when results are rescored with float32, oversampling
-   * 1 to 8. A setting whose beam is narrower than the {@code k·oversample} candidates it rescores is
+   * beam widths from {@code k} to 256 and, when results are rescored with float32, beams up to 512
+   * and oversampling 1 to 32. A setting whose beam is narrower than the {@code k·oversample} candidates it rescores is
    * left out: the searcher widens it to that anyway.
    */
   public static List<Setting> grid(int partitions, int k, boolean rescoring) {
@@ -80,6 +92,11 @@ public final class SearchTuning {
     for (int ef : EFS) {
       if (ef >= k) {
         efs.add(ef);
+      }
+    }
+    if (rescoring) {
+      for (int ef : RESCORING_EFS) {
+        efs.add(Math.max(ef, k));
       }
     }
     List<Setting> grid = new ArrayList<>();
@@ -118,7 +135,8 @@ public final class SearchTuning {
 
   /**
    * The cheapest setting whose recall@k reaches {@code targetRecall} (ties go to fewer partitions,
-   * then the narrower beam, then less oversampling); if none does, the one with the highest recall.
+   * then the narrower beam, then less oversampling); if none does, the cheapest whose recall is
+   * within {@link #PLATEAU} of the highest.
    */
   public static Choice choose(List<Measured> measured, double targetRecall, int k) {
     if (measured.isEmpty()) {
@@ -129,8 +147,8 @@ public final class SearchTuning {
     Measured chosen = byCost.stream().filter(m -> m.recallAtK() >= targetRecall).findFirst().orElse(null);
     boolean reached = chosen != null;
     if (!reached) {
-      chosen = byCost.stream().max(Comparator.comparingDouble(Measured::recallAtK)
-          .thenComparing(CHEAPEST.reversed())).orElseThrow();
+      double best = byCost.stream().mapToDouble(Measured::recallAtK).max().orElseThrow();
+      chosen = byCost.stream().filter(m -> m.recallAtK() >= best - PLATEAU).findFirst().orElseThrow();
     }
     return new Choice(targetRecall, k, reached, chosen, frontier(byCost), measured.size());
   }

@@ -21,7 +21,10 @@ class SearchTuningTest {
     List<Setting> hybrid = SearchTuning.grid(1000, 10, true);
     assertThat(hybrid).extracting(Setting::nprobe).contains(1, 64).doesNotContain(65, 1000);
     assertThat(hybrid).allMatch(s -> s.oversample() == 1 || s.ef() >= 10 * s.oversample());
-    assertThat(hybrid).contains(new Setting(8, 32, 2), new Setting(8, 96, 8)).doesNotContain(new Setting(8, 32, 4));
+    assertThat(hybrid).contains(new Setting(8, 32, 2), new Setting(8, 96, 8), new Setting(8, 384, 32))
+        .doesNotContain(new Setting(8, 32, 4), new Setting(8, 256, 32));
+    assertThat(hybrid).extracting(Setting::ef).contains(512).allMatch(ef -> ef <= 512);
+    assertThat(plain).extracting(Setting::ef).allMatch(ef -> ef <= 256); // wider beams only where rescoring needs them
     assertThat(SearchTuning.grid(4, 100, false)).extracting(Setting::ef).containsOnly(100, 128, 192, 256);
   }
 
@@ -41,13 +44,16 @@ class SearchTuningTest {
   }
 
   @Test
-  void anUnreachableTargetGivesTheHighestRecallAndSaysSo() {
+  void anUnreachableTargetGivesTheCheapestSettingOnTheRecallPlateauAndSaysSo() {
     Measured a = measured(1, 16, 0.80, 1_000);
     Measured b = measured(4, 256, 0.93, 50_000);
     Measured c = measured(2, 256, 0.93, 20_000); // as good as b, cheaper
-    Choice choice = SearchTuning.choose(List.of(a, b, c), 0.99, 10);
+    Measured d = measured(2, 128, 0.921, 9_000); // within 0.01 of the best, cheaper still
+    Measured e = measured(2, 96, 0.915, 8_000); // below the plateau
+    Choice choice = SearchTuning.choose(List.of(a, b, c, d, e), 0.99, 10);
     assertThat(choice.reached()).isFalse();
-    assertThat(choice.chosen()).isEqualTo(c);
+    assertThat(choice.chosen()).isEqualTo(d);
+    assertThat(SearchTuning.choose(List.of(a, b, c), 0.99, 10).chosen()).isEqualTo(c);
     assertThat(choice.toJson().path("reached").asBoolean()).isFalse();
   }
 

@@ -1,13 +1,14 @@
 package io.quantpipe.serving;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.quantpipe.storage.IndexStore;
+import io.quantpipe.catalog.BlobStore;
 import io.quantpipe.vector.FloatVectors;
 import io.quantpipe.vector.FvecsReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,10 +26,11 @@ record HeldOutQueries(FloatVectors vectors, String problem) {
   private static final Logger LOG = LoggerFactory.getLogger(HeldOutQueries.class);
 
   /**
-   * Reads and checks the queries {@code manifest} names under {@code versionDir}, through a copy
-   * in {@code localDir} (the version's cache directory) so the project's fvecs reader parses them.
+   * Reads and checks the queries {@code manifest} names under {@code versionDir} (relative to
+   * {@code root}), through a copy in {@code localDir} (the version's cache directory) so the
+   * project's fvecs reader parses them.
    */
-  static HeldOutQueries load(IndexStore versionDir, JsonNode manifest, int dimension, Path localDir) {
+  static HeldOutQueries load(BlobStore root, String versionDir, JsonNode manifest, int dimension, Path localDir) {
     int version = manifest.path("version").asInt();
     JsonNode file = manifest.path("files").path("queries");
     JsonNode crc = manifest.path("files").path("queries_crc32c");
@@ -36,11 +38,17 @@ record HeldOutQueries(FloatVectors vectors, String problem) {
       return unavailable(version, "its manifest names no held-out queries (files.queries and files.queries_crc32c); "
           + "it was published by an older build");
     }
-    String name = versionDir.path(file.asText()).toString();
+    String path = versionDir + "/" + file.asText();
+    String name = root.describe(path);
     Path local = localDir.resolve(".held-out-queries.fvecs");
     try {
-      byte[] bytes = versionDir.readBytes(file.asText());
-      long actual = IndexStore.crc32c(bytes);
+      byte[] bytes = root.read(path);
+      if (bytes == null) {
+        return unavailable(version, name + " is missing");
+      }
+      CRC32C crc32c = new CRC32C();
+      crc32c.update(bytes);
+      long actual = crc32c.getValue();
       if (actual != crc.asLong()) {
         return unavailable(version, String.format("%s: checksum mismatch: CRC32C 0x%08X, the manifest names 0x%08X",
             name, actual, crc.asLong()));

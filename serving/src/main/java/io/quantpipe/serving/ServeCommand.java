@@ -78,8 +78,11 @@ public final class ServeCommand implements Callable<Integer> {
 
   /** The self-contained jar's entry point. */
   public static void main(String[] args) {
-    if (System.getProperty("log4j2.configurationFile") == null) { // read when the first logger is made, below
-      System.setProperty("log4j2.configurationFile", "classpath:quantpipe-serve-log4j2.xml");
+    try {
+      NodeLog.configure(); // before the first logger is made
+    } catch (java.io.IOException e) {
+      System.err.println("error: cannot open the log: " + e.getMessage());
+      System.exit(1);
     }
     CommandLine cli = new CommandLine(new ServeCommand());
     cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {

@@ -1,6 +1,7 @@
 package io.quantpipe.serving;
 
 import io.quantpipe.config.OptionReader;
+import io.quantpipe.storage.IndexRoot;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,6 +27,9 @@ import org.apache.hadoop.conf.Configuration;
  * @param maxK the largest {@code k} a request may ask for
  * @param maxBatch the most query vectors one batch request may carry
  * @param drainMillis how long a replaced version waits for its running queries before it is closed anyway
+ * @param prepareShare the share of one core that preparing the next version (copy, check, warm-up)
+ *     and re-reading the cache may take while a version is served, in (0, 1]: the rest is the
+ *     queries'. A smaller share makes a switch take longer and disturb latency less
  * @param portFile a file the bound port is written to once the node listens (empty for none)
  * @param streamTopic the stream job's output topic to apply (inserts and deletes), or empty for none
  * @param streamBrokers the Kafka brokers of {@code streamTopic}, {@code host:port,...}
@@ -35,7 +39,8 @@ import org.apache.hadoop.conf.Configuration;
  *     providers read them, never from a profile)
  */
 public record ServeOptions(String index, String host, int port, Path cacheDir, int pollMillis, int retryMaxMillis,
-    int threads, int maxBodyBytes, int maxK, int maxBatch, int drainMillis, Path portFile, String streamTopic,
+    int threads, int maxBodyBytes, int maxK, int maxBatch, int drainMillis, double prepareShare, Path portFile,
+    String streamTopic,
     String streamBrokers, Map<String, String> hadoopConf, Map<String, String> kafkaConf) {
   public static final String INDEX = "index";
   public static final String HOST = "host";
@@ -48,6 +53,7 @@ public record ServeOptions(String index, String host, int port, Path cacheDir, i
   public static final String MAX_K = "max-k";
   public static final String MAX_BATCH = "max-batch";
   public static final String DRAIN_MS = "drain-ms";
+  public static final String PREPARE_SHARE = "prepare-share";
   public static final String PORT_FILE = "port-file";
   public static final String STREAM_TOPIC = "stream-topic";
   public static final String STREAM_BROKERS = "stream-brokers";
@@ -67,6 +73,7 @@ public record ServeOptions(String index, String host, int port, Path cacheDir, i
       Map.entry(MAX_K, "1000"),
       Map.entry(MAX_BATCH, "1024"),
       Map.entry(DRAIN_MS, "30000"),
+      Map.entry(PREPARE_SHARE, "0.25"),
       Map.entry(PORT_FILE, ""),
       Map.entry(STREAM_TOPIC, ""),
       Map.entry(STREAM_BROKERS, ""));
@@ -105,7 +112,7 @@ public record ServeOptions(String index, String host, int port, Path cacheDir, i
     }
     return new ServeOptions(r.string(INDEX), r.string(HOST), port, Path.of(r.string(CACHE_DIR)), r.positive(POLL_MS),
         r.positive(RETRY_MAX_MS), r.atLeast(THREADS, 4), r.positive(MAX_BODY_BYTES), r.positive(MAX_K),
-        r.positive(MAX_BATCH), r.atLeast(DRAIN_MS, 0), portFile == null ? null : Path.of(portFile), topic, brokers,
+        r.positive(MAX_BATCH), r.atLeast(DRAIN_MS, 0), r.fraction(PREPARE_SHARE, false), portFile == null ? null : Path.of(portFile), topic, brokers,
         hadoopConf, kafkaConf);
   }
 
@@ -115,17 +122,33 @@ public record ServeOptions(String index, String host, int port, Path cacheDir, i
   }
 
   /**
-   * The Hadoop configuration that reads the root: retries turned down so that an unreachable store
+   * The Hadoop settings that read a remote root: retries turned down so that an unreachable store
    * is reported in seconds (the node retries on its own schedule), then the profile's settings.
    */
+  public Map<String, String> hadoopSettings() {
+    Map<String, String> c = new LinkedHashMap<>();
+    c.put("fs.s3a.attempts.maximum", "1");
+    c.put("fs.s3a.retry.limit", "1");
+    c.put("fs.s3a.retry.interval", "100ms");
+    c.put("fs.s3a.connection.establish.timeout", "5s");
+    c.put("fs.s3a.connection.timeout", "10s");
+    c.putAll(hadoopConf);
+    return c;
+  }
+
+  /** {@link #hadoopSettings()} as a Hadoop configuration, for the reads only Hadoop serves (listing versions). */
   public Configuration hadoopConfiguration() {
     Configuration c = new Configuration();
-    c.set("fs.s3a.attempts.maximum", "1");
-    c.set("fs.s3a.retry.limit", "1");
-    c.set("fs.s3a.retry.interval", "100ms");
-    c.set("fs.s3a.connection.establish.timeout", "5s");
-    c.set("fs.s3a.connection.timeout", "10s");
-    hadoopConf.forEach(c::set);
+    hadoopSettings().forEach(c::set);
     return c;
+  }
+
+  /**
+   * The index root as a store: a local path or {@code file:} URI is read directly, without
+   * Hadoop (whose start-up, a second of a node's start on one core, buys a local root nothing);
+   * any other URI through Hadoop with {@link #hadoopSettings()}.
+   */
+  public IndexRoot indexRoot() {
+    return new IndexRoot(index, hadoopSettings());
   }
 }

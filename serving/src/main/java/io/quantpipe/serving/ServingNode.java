@@ -94,6 +94,9 @@ public final class ServingNode implements AutoCloseable {
 
   /** A misspelt scheme is a configuration error, not an outage: refuse to start. */
   private static void checkScheme(ServeOptions options) {
+    if (options.indexRoot().localPath() != null) {
+      return; // read without Hadoop
+    }
     try {
       new Path(options.index()).getFileSystem(options.hadoopConfiguration());
     } catch (org.apache.hadoop.fs.UnsupportedFileSystemException e) {

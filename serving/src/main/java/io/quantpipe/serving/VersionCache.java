@@ -1,11 +1,13 @@
 package io.quantpipe.serving;
 
+import io.quantpipe.catalog.BlobStore;
 import io.quantpipe.catalog.CatalogPointer;
 import io.quantpipe.format.CorruptArtifactException;
 import io.quantpipe.index.IndexFileCheck;
 import io.quantpipe.index.IndexManifest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -17,12 +19,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
-import org.apache.hadoop.fs.FileSystem;
 
 /**
  * The node's local copies of published versions, one directory per version
  * ({@code CACHE/v-000003/}), which the index is memory-mapped from. A version's files are fetched
- * one by one from its {@code index/} directory on the root's file system into a temporary name,
+ * one by one from its {@code index/} directory under the root into a temporary name,
  * checked ({@link IndexFileCheck}) and only then renamed into place, so a file under its own name
  * in the cache has passed its check; a file already there and intact is not fetched again, which
  * is what makes a restart with a warm cache download nothing.
@@ -60,17 +61,18 @@ final class VersionCache {
   /**
    * Brings {@code version}'s index directory into the cache and checks every file.
    *
-   * @param fs the root's file system
-   * @param remoteIndex the version's {@code index/} directory on {@code fs}
+   * @param store the index root
+   * @param remoteIndex the version's {@code index/} directory, relative to {@code store}
    * @param indexJson {@code index.json}'s bytes, already checked against the version manifest
+   * @param share the share of a core the copying and checking may take
    * @throws CorruptArtifactException naming the remote file that failed its check (the version
    *     must be refused); nothing that failed stays in the cache
    * @throws IOException when storage cannot be read (worth retrying)
    */
-  Fetched fetch(FileSystem fs, org.apache.hadoop.fs.Path remoteIndex, int version, byte[] indexJson) throws IOException {
+  Fetched fetch(BlobStore store, String remoteIndex, int version, byte[] indexJson, BackgroundShare share)
+      throws IOException {
     Path dir = Files.createDirectories(dir(version));
-    IndexManifest manifest = IndexManifest.parse(indexJson, new org.apache.hadoop.fs.Path(remoteIndex, IndexManifest.FILE)
-        .toString());
+    IndexManifest manifest = IndexManifest.parse(indexJson, store.describe(remoteIndex + "/" + IndexManifest.FILE));
     int downloaded = 0;
     int reused = 0;
     long bytes = 0;
@@ -86,22 +88,22 @@ final class VersionCache {
         reused++;
         continue;
       }
-      if (check.isIntact(local)) {
+      if (isIntact(check, local, share)) {
         verified.setProperty(check.name(), stamp(local));
         reused++;
         continue;
       }
       Path partial = dir.resolve("." + check.name() + ".part");
-      org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(remoteIndex, check.name());
-      try (InputStream in = fs.open(remote)) {
-        bytes += Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+      String remote = store.describe(remoteIndex + "/" + check.name());
+      try (InputStream in = store.open(remoteIndex + "/" + check.name())) {
+        bytes += copy(in, partial, share);
       }
       try {
-        check.verify(partial);
+        check.verify(partial, share::pause);
       } catch (CorruptArtifactException e) {
         Files.deleteIfExists(partial);
         String reason = e.getMessage().substring(Math.min(e.getMessage().length(), partial.toString().length() + 2));
-        throw new CorruptArtifactException(remote.toString(), reason + " (checked on arrival)", e);
+        throw new CorruptArtifactException(remote, reason + " (checked on arrival)", e);
       }
       Files.move(partial, local, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       verified.setProperty(check.name(), stamp(local));
@@ -122,11 +124,11 @@ final class VersionCache {
    * @return the names of the files that failed (empty when all are intact)
    * @throws IOException when a file cannot be read (not a failed check: nothing is deleted)
    */
-  List<String> scrub(Fetched fetched) throws IOException {
+  List<String> scrub(Fetched fetched, BackgroundShare share) throws IOException {
     List<String> failed = new ArrayList<>();
     for (IndexFileCheck check : fetched.trusted()) {
       try {
-        check.verify(fetched.dir().resolve(check.name()));
+        check.verify(fetched.dir().resolve(check.name()), share::pause);
       } catch (CorruptArtifactException e) {
         failed.add(check.name());
       } // any other IOException (an interrupted read at shutdown, a full disk) stops the scrub: it proves nothing
@@ -140,6 +142,32 @@ final class VersionCache {
       writeRecord(fetched.dir(), record);
     }
     return failed;
+  }
+
+  private static boolean isIntact(IndexFileCheck check, Path local, BackgroundShare share) {
+    if (!Files.isRegularFile(local)) {
+      return false;
+    }
+    try {
+      check.verify(local, share::pause);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Copies in steps of a mebibyte, pausing between them for the queries' share of the core. */
+  private static long copy(InputStream in, Path target, BackgroundShare share) throws IOException {
+    byte[] buf = new byte[1 << 20];
+    long total = 0;
+    try (OutputStream out = Files.newOutputStream(target)) {
+      for (int n; (n = in.readNBytes(buf, 0, buf.length)) > 0; ) {
+        out.write(buf, 0, n);
+        total += n;
+        share.pause();
+      }
+    }
+    return total;
   }
 
   /** Size and modification time: what a file's record entry holds. */

@@ -1,9 +1,9 @@
 package io.quantpipe.serving;
 
+import io.quantpipe.catalog.BlobStore;
 import io.quantpipe.catalog.CatalogPointer;
 import io.quantpipe.format.CorruptArtifactException;
 import io.quantpipe.storage.StorageCheck;
-import io.quantpipe.storage.VersionCatalog;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.time.Instant;
@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +45,8 @@ final class VersionFollower implements AutoCloseable {
   record Refusal(int version, Instant at, String reason) {}
 
   private final ServeOptions options;
-  private final Configuration conf;
+  /** The root, opened by the first poll that can and kept (follower thread only). */
+  private BlobStore root;
   private final VersionCache cache;
   private final VersionLoader loader;
   private final NodeMetrics metrics;
@@ -72,9 +72,8 @@ final class VersionFollower implements AutoCloseable {
   VersionFollower(ServeOptions options, VersionCache cache, NodeMetrics metrics, StreamFollower stream) {
     this.stream = stream;
     this.options = options;
-    this.conf = options.hadoopConfiguration();
     this.cache = cache;
-    this.loader = new VersionLoader(options.index(), conf, cache);
+    this.loader = new VersionLoader(options, cache);
     this.metrics = metrics;
     this.notReadyReason = "starting: reading " + options.index();
   }
@@ -101,7 +100,11 @@ final class VersionFollower implements AutoCloseable {
   long poll() {
     CatalogPointer pointer;
     try {
-      pointer = new VersionCatalog(options.index(), conf).current();
+      if (root == null) {
+        root = options.indexRoot().open();
+      }
+      byte[] bytes = root.read(CatalogPointer.FILE);
+      pointer = bytes == null ? null : CatalogPointer.parse(bytes, root.describe(CatalogPointer.FILE));
     } catch (IOException | RuntimeException e) {
       return failed("cannot read " + options.index() + "/" + CatalogPointer.FILE + ": " + explain(e));
     }
@@ -118,7 +121,8 @@ final class VersionFollower implements AutoCloseable {
     reloadCurrent = false;
     ServedVersion next;
     try {
-      next = loader.load(pointer);
+      next = loader.load(pointer, root, served == null ? BackgroundShare.unlimited()
+          : new BackgroundShare(options.prepareShare()));
     } catch (CorruptArtifactException | FileNotFoundException | IllegalArgumentException | IllegalStateException e) {
       refuse(pointer, e);
       return succeeded();
@@ -175,7 +179,7 @@ final class VersionFollower implements AutoCloseable {
   private void scrub(ServedVersion served) {
     long start = System.nanoTime();
     try {
-      List<String> failed = cache.scrub(served.fetched);
+      List<String> failed = cache.scrub(served.fetched, new BackgroundShare(options.prepareShare()));
       if (failed.isEmpty()) {
         LOG.info("Cache of version {} checked again: {} files intact ({} ms)", served.version(),
             served.fetched.trusted().size(), (System.nanoTime() - start) / 1_000_000);
@@ -265,7 +269,7 @@ final class VersionFollower implements AutoCloseable {
     }
     org.apache.hadoop.fs.Path bucket = new org.apache.hadoop.fs.Path("s3a://" + uri.getAuthority() + "/");
     try {
-      bucket.getFileSystem(conf).listStatusIterator(bucket).hasNext(); // a LIST: S3A answers a root status without asking
+      bucket.getFileSystem(options.hadoopConfiguration()).listStatusIterator(bucket).hasNext(); // a LIST: S3A answers a root status without asking
       return null;
     } catch (IOException | RuntimeException e) {
       return "cannot read " + options.index() + ": the bucket does not exist; " + StorageCheck.firstLine(e);
@@ -339,5 +343,14 @@ final class VersionFollower implements AutoCloseable {
   @Override
   public void close() {
     thread.shutdownNow();
+    try {
+      if (thread.awaitTermination(5, TimeUnit.SECONDS) && root != null) {
+        root.close();
+      }
+    } catch (IOException e) {
+      LOG.warn("Cannot close {}: {}", options.index(), e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

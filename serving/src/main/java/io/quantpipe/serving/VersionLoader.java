@@ -2,18 +2,18 @@ package io.quantpipe.serving;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quantpipe.catalog.BlobStore;
 import io.quantpipe.catalog.CatalogPointer;
 import io.quantpipe.format.CorruptArtifactException;
 import io.quantpipe.index.IndexHits;
 import io.quantpipe.index.PartitionedIndex;
-import io.quantpipe.storage.IndexStore;
 import io.quantpipe.storage.PublishedIndex;
-import io.quantpipe.storage.VersionCatalog;
 import io.quantpipe.storage.stats.IndexStatisticsReader;
 import io.quantpipe.storage.stats.StatisticsReport;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.Random;
-import org.apache.hadoop.conf.Configuration;
+import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,29 +35,28 @@ final class VersionLoader {
   /** A warm-up under load (a switch while serving) stops here: it is for class loading, not the JIT. */
   private static final long WARM_UP_NANOS = 200_000_000L;
 
-  private final String root;
-  private final Configuration conf;
+  private final ServeOptions options;
   private final VersionCache cache;
 
-  VersionLoader(String root, Configuration conf, VersionCache cache) {
-    this.root = root;
-    this.conf = conf;
+  VersionLoader(ServeOptions options, VersionCache cache) {
+    this.options = options;
     this.cache = cache;
   }
 
   /**
-   * Prepares {@code pointer}'s version beside whatever is served.
+   * Prepares {@code pointer}'s version, read from {@code root}, beside whatever is served,
+   * copying, checking and warming up within {@code share} of a core.
    *
    * @throws CorruptArtifactException when a file fails its check or the manifest is not one this
    *     node reads (refuse the version)
+   * @throws FileNotFoundException when the manifest or {@code index.json} is missing (refuse it)
    * @throws IOException when storage cannot be read (retry later)
    */
-  ServedVersion load(CatalogPointer pointer) throws IOException {
+  ServedVersion load(CatalogPointer pointer, BlobStore root, BackgroundShare share) throws IOException {
     long start = System.nanoTime();
-    VersionCatalog catalog = new VersionCatalog(root, conf);
-    IndexStore versionDir = new IndexStore(catalog.versionUri(pointer.version()), conf);
-    String manifestName = versionDir.path(CatalogPointer.MANIFEST).toString();
-    byte[] manifestBytes = versionDir.readBytes(CatalogPointer.MANIFEST);
+    String versionDir = CatalogPointer.VERSIONS + "/" + CatalogPointer.dirName(pointer.version());
+    String manifestName = root.describe(versionDir + "/" + CatalogPointer.MANIFEST);
+    byte[] manifestBytes = readExisting(root, versionDir + "/" + CatalogPointer.MANIFEST);
     pointer.checkManifest(manifestBytes, manifestName);
     JsonNode manifest = parse(manifestBytes, manifestName);
     if (!CatalogPointer.MANIFEST_FORMAT.equals(manifest.path("format").asText())
@@ -69,18 +68,19 @@ final class VersionLoader {
     if (!indexCrc.canConvertToLong()) {
       throw new CorruptArtifactException(manifestName, "no files.index_crc32c: cannot check index.json");
     }
-    IndexStore index = new IndexStore(versionDir.root() + "/" + PublishedIndex.INDEX_DIR, conf);
-    byte[] indexJson = index.readBytes(io.quantpipe.index.IndexManifest.FILE);
-    long crc = IndexStore.crc32c(indexJson);
+    String indexDir = versionDir + "/" + PublishedIndex.INDEX_DIR;
+    String indexJsonPath = indexDir + "/" + io.quantpipe.index.IndexManifest.FILE;
+    byte[] indexJson = readExisting(root, indexJsonPath);
+    long crc = crc32c(indexJson);
     if (crc != indexCrc.asLong()) {
-      throw new CorruptArtifactException(index.path(io.quantpipe.index.IndexManifest.FILE).toString(), String.format(
+      throw new CorruptArtifactException(root.describe(indexJsonPath), String.format(
           "checksum mismatch: CRC32C 0x%08X, the version manifest names 0x%08X", crc, indexCrc.asLong()));
     }
     VersionCache.Fetched fetched;
     PartitionedIndex opened;
     long fetchedAt;
     try {
-      fetched = cache.fetch(index.fileSystem(), index.root(), pointer.version(), indexJson);
+      fetched = cache.fetch(root, indexDir, pointer.version(), indexJson, share);
       fetchedAt = System.nanoTime();
       opened = PartitionedIndex.open(fetched.dir(), false);
     } catch (CorruptArtifactException e) {
@@ -89,7 +89,7 @@ final class VersionLoader {
     }
     SearchDefaults defaults = SearchDefaults.of(manifest, fetched.manifest());
     long openedAt = System.nanoTime();
-    warmUp(opened, defaults);
+    warmUp(opened, defaults, share);
     long warmedAt = System.nanoTime();
     LOG.info("Version {} ready in {} ms (fetch and check {} ms, open {} ms, warm-up {} ms): {} files fetched ({} bytes), "
         + "{} already cached and intact; defaults ef={} nprobe={} oversample={} ({})", pointer.version(),
@@ -97,7 +97,21 @@ final class VersionLoader {
         (warmedAt - openedAt) / 1_000_000, fetched.filesDownloaded(), fetched.bytesDownloaded(), fetched.filesReused(),
         defaults.ef(), defaults.nprobe(), defaults.oversample(), defaults.source());
     return new ServedVersion(pointer, manifest, opened, defaults, fetched.manifest().centroids(), fetched,
-        () -> statistics(pointer.version()), () -> HeldOutQueries.load(versionDir, manifest, opened.dimension(), fetched.dir()));
+        () -> statistics(pointer.version()), () -> HeldOutQueries.load(root, versionDir, manifest, opened.dimension(), fetched.dir()));
+  }
+
+  private static byte[] readExisting(BlobStore root, String path) throws IOException {
+    byte[] bytes = root.read(path);
+    if (bytes == null) {
+      throw new FileNotFoundException(root.describe(path));
+    }
+    return bytes;
+  }
+
+  private static long crc32c(byte[] bytes) {
+    CRC32C crc = new CRC32C();
+    crc.update(bytes);
+    return crc.getValue();
   }
 
   private static JsonNode parse(byte[] bytes, String name) throws CorruptArtifactException {
@@ -110,14 +124,21 @@ final class VersionLoader {
 
   /**
    * Searches random queries: loads the search path's classes and the pages near the entry points.
-   * At most {@link #WARM_UP_QUERIES}, for at most {@link #WARM_UP_NANOS}: while the node answers
-   * on the old version the new one gets a share of the cores, and the switch should not wait long.
+   * At most {@link #WARM_UP_QUERIES}, for at most {@link #WARM_UP_NANOS} (pauses for the queries'
+   * share of the core included): while the node answers on the old version the new one gets a
+   * share of the cores, and the switch should not wait long.
    */
-  private static void warmUp(PartitionedIndex index, SearchDefaults d) {
+  private static void warmUp(PartitionedIndex index, SearchDefaults d, BackgroundShare share) {
     Random random = new Random(42);
     float[] q = new float[index.dimension()];
     long deadline = System.nanoTime() + WARM_UP_NANOS;
-    for (int i = 0; i < WARM_UP_QUERIES && (i == 0 || System.nanoTime() < deadline); i++) {
+    for (int i = 0; i < WARM_UP_QUERIES; i++) {
+      if (i > 0) {
+        if (System.nanoTime() + share.owedNanos() >= deadline) {
+          break; // a pause past the deadline would only delay the switch
+        }
+        share.pause();
+      }
       for (int j = 0; j < q.length; j++) {
         q[j] = (float) random.nextGaussian();
       }
@@ -128,7 +149,7 @@ final class VersionLoader {
   /** What {@code bin/quantpipe stats} prints, as JSON; an error object when it cannot be read (it is informational). */
   private JsonNode statistics(int version) {
     try {
-      return JSON.readTree(StatisticsReport.json(IndexStatisticsReader.read(root, conf, version)));
+      return JSON.readTree(StatisticsReport.json(IndexStatisticsReader.read(options.index(), options.hadoopConfiguration(), version)));
     } catch (IOException | RuntimeException e) {
       LOG.warn("Statistics of version {} unavailable: {}", version, e.toString());
       return JSON.createObjectNode().put("error", String.valueOf(e.getMessage()));

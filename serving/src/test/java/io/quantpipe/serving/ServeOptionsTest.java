@@ -23,6 +23,8 @@ class ServeOptionsTest {
     assertThat(o.maxBodyBytes()).isEqualTo(16 << 20);
     assertThat(o.portFile()).isNull();
     assertThat(o.hadoopConf()).isEmpty();
+    assertThat(o.prepareShare()).isEqualTo(0.25);
+    assertThat(o.indexRoot().localPath()).as("a local root is read without Hadoop").isNotNull();
   }
 
   @Test
@@ -31,6 +33,8 @@ class ServeOptionsTest {
     assertThat(o.hadoopConf()).containsEntry("fs.s3a.endpoint", "http://127.0.0.1:9000");
     assertThat(o.hadoopConfiguration().get("fs.s3a.endpoint")).isEqualTo("http://127.0.0.1:9000");
     assertThat(o.hadoopConfiguration().get("fs.s3a.attempts.maximum")).isEqualTo("1");
+    assertThat(o.indexRoot().localPath()).isNull();
+    assertThat(o.indexRoot().hadoopConf()).containsEntry("fs.s3a.endpoint", "http://127.0.0.1:9000");
   }
 
   @Test
@@ -57,6 +61,8 @@ class ServeOptionsTest {
     assertThatThrownBy(() -> ServeOptions.fromMap(with("poll-ms", "soon"))).hasMessageContaining("poll-ms")
         .hasMessageContaining("soon");
     assertThatThrownBy(() -> ServeOptions.fromMap(with("threads", "2"))).hasMessageContaining("threads");
+    assertThatThrownBy(() -> ServeOptions.fromMap(with("prepare-share", "0"))).hasMessageContaining("'prepare-share'")
+        .hasMessageContaining("(0, 1]");
     assertThatThrownBy(() -> ServeOptions.fromMap(with("hadoop.fs.s3a.secret.key", "x")))
         .hasMessageContaining("is a credential");
   }

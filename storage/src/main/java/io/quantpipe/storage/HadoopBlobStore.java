@@ -40,6 +40,11 @@ final class HadoopBlobStore implements BlobStore {
   }
 
   @Override
+  public InputStream open(String relativePath) throws IOException {
+    return fs.open(new Path(root, relativePath));
+  }
+
+  @Override
   public void close() throws IOException {
     fs.close();
   }

@@ -73,7 +73,7 @@ public record ServeOptions(String index, String host, int port, Path cacheDir, i
       Map.entry(MAX_K, "1000"),
       Map.entry(MAX_BATCH, "1024"),
       Map.entry(DRAIN_MS, "30000"),
-      Map.entry(PREPARE_SHARE, "0.25"),
+      Map.entry(PREPARE_SHARE, "1"),
       Map.entry(PORT_FILE, ""),
       Map.entry(STREAM_TOPIC, ""),
       Map.entry(STREAM_BROKERS, ""));

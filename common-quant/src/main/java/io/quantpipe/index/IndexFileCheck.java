@@ -87,11 +87,16 @@ public record IndexFileCheck(String name, Long expectedCrc, boolean footer) {
 
   /** Whether {@code file} exists and passes {@link #verify}: a cached copy that need not be fetched again. */
   public boolean isIntact(Path file) {
+    return isIntact(file, () -> {});
+  }
+
+  /** {@link #isIntact(Path)}, running {@code betweenChunks} as {@link #verify(Path, Runnable)} does. */
+  public boolean isIntact(Path file, Runnable betweenChunks) {
     if (!java.nio.file.Files.isRegularFile(file)) {
       return false;
     }
     try {
-      verify(file);
+      verify(file, betweenChunks);
       return true;
     } catch (IOException e) {
       return false;

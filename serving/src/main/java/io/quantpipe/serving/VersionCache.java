@@ -88,7 +88,7 @@ final class VersionCache {
         reused++;
         continue;
       }
-      if (isIntact(check, local, share)) {
+      if (check.isIntact(local, share::pause)) {
         verified.setProperty(check.name(), stamp(local));
         reused++;
         continue;
@@ -142,18 +142,6 @@ final class VersionCache {
       writeRecord(fetched.dir(), record);
     }
     return failed;
-  }
-
-  private static boolean isIntact(IndexFileCheck check, Path local, BackgroundShare share) {
-    if (!Files.isRegularFile(local)) {
-      return false;
-    }
-    try {
-      check.verify(local, share::pause);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   /** Copies in steps of a mebibyte, pausing between them for the queries' share of the core. */

@@ -3,6 +3,8 @@ package io.quantpipe.catalog;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Read access to a published index root, by path relative to it ({@code _CURRENT},
@@ -28,6 +30,14 @@ public interface BlobStore extends Closeable {
    * @throws java.io.IOException when the storage cannot be read (unreachable, denied)
    */
   InputStream open(String relativePath) throws IOException;
+
+  /**
+   * The object as a file of this machine's file system, for a store that keeps its objects as
+   * files: a reader may then link or map it instead of copying it. Empty for a remote store.
+   */
+  default Optional<Path> localFile(String relativePath) {
+    return Optional.empty();
+  }
 
   /** Where {@code relativePath} lives, as a URI for messages and logs. */
   String describe(String relativePath);

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** A {@link BlobStore} over a directory of the local file system. Immutable and thread-safe. */
 public final class LocalBlobStore implements BlobStore {
@@ -31,6 +32,11 @@ public final class LocalBlobStore implements BlobStore {
     } catch (NoSuchFileException e) {
       throw new FileNotFoundException(describe(relativePath));
     }
+  }
+
+  @Override
+  public Optional<Path> localFile(String relativePath) {
+    return Optional.of(root.resolve(relativePath));
   }
 
   @Override

@@ -121,7 +121,7 @@ final class NodeStatus {
     defaults.put("ef", v.defaults.ef()).put("nprobe", v.defaults.nprobe()).put("oversample", v.defaults.oversample())
         .put("source", v.defaults.source());
     out.putObject("fetched").put("files_downloaded", v.fetched.filesDownloaded())
-        .put("files_reused", v.fetched.filesReused()).put("bytes_downloaded", v.fetched.bytesDownloaded())
+        .put("files_linked", v.fetched.filesLinked()).put("files_reused", v.fetched.filesReused()).put("bytes_downloaded", v.fetched.bytesDownloaded())
         .put("cache_dir", v.fetched.dir().toString());
     ObjectNode queries = out.putObject("queries");
     for (Map.Entry<String, Object> e : metrics.latencySummary().entrySet()) {

@@ -30,6 +30,8 @@ import org.apache.hadoop.conf.Configuration;
  * @param prepareShare the share of one core that preparing the next version (copy, check, warm-up)
  *     and re-reading the cache may take while a version is served, in (0, 1]: the rest is the
  *     queries'. A smaller share makes a switch take longer and disturb latency less
+ * @param cacheLink whether files of a root on the cache's file system are hard-linked into the
+ *     cache instead of copied (then checked all the same); false copies them
  * @param portFile a file the bound port is written to once the node listens (empty for none)
  * @param streamTopic the stream job's output topic to apply (inserts and deletes), or empty for none
  * @param streamBrokers the Kafka brokers of {@code streamTopic}, {@code host:port,...}
@@ -39,7 +41,7 @@ import org.apache.hadoop.conf.Configuration;
  *     providers read them, never from a profile)
  */
 public record ServeOptions(String index, String host, int port, Path cacheDir, int pollMillis, int retryMaxMillis,
-    int threads, int maxBodyBytes, int maxK, int maxBatch, int drainMillis, double prepareShare, Path portFile,
+    int threads, int maxBodyBytes, int maxK, int maxBatch, int drainMillis, double prepareShare, boolean cacheLink, Path portFile,
     String streamTopic,
     String streamBrokers, Map<String, String> hadoopConf, Map<String, String> kafkaConf) {
   public static final String INDEX = "index";
@@ -54,6 +56,7 @@ public record ServeOptions(String index, String host, int port, Path cacheDir, i
   public static final String MAX_BATCH = "max-batch";
   public static final String DRAIN_MS = "drain-ms";
   public static final String PREPARE_SHARE = "prepare-share";
+  public static final String CACHE_LINK = "cache-link";
   public static final String PORT_FILE = "port-file";
   public static final String STREAM_TOPIC = "stream-topic";
   public static final String STREAM_BROKERS = "stream-brokers";
@@ -74,6 +77,7 @@ public record ServeOptions(String index, String host, int port, Path cacheDir, i
       Map.entry(MAX_BATCH, "1024"),
       Map.entry(DRAIN_MS, "30000"),
       Map.entry(PREPARE_SHARE, "1"),
+      Map.entry(CACHE_LINK, "true"),
       Map.entry(PORT_FILE, ""),
       Map.entry(STREAM_TOPIC, ""),
       Map.entry(STREAM_BROKERS, ""));
@@ -112,7 +116,7 @@ public record ServeOptions(String index, String host, int port, Path cacheDir, i
     }
     return new ServeOptions(r.string(INDEX), r.string(HOST), port, Path.of(r.string(CACHE_DIR)), r.positive(POLL_MS),
         r.positive(RETRY_MAX_MS), r.atLeast(THREADS, 4), r.positive(MAX_BODY_BYTES), r.positive(MAX_K),
-        r.positive(MAX_BATCH), r.atLeast(DRAIN_MS, 0), r.fraction(PREPARE_SHARE, false), portFile == null ? null : Path.of(portFile), topic, brokers,
+        r.positive(MAX_BATCH), r.atLeast(DRAIN_MS, 0), r.fraction(PREPARE_SHARE, false), r.bool(CACHE_LINK), portFile == null ? null : Path.of(portFile), topic, brokers,
         hadoopConf, kafkaConf);
   }
 

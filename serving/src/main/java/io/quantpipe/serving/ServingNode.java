@@ -30,7 +30,7 @@ public final class ServingNode implements AutoCloseable {
   private ServingNode(ServeOptions options, String token) throws IOException {
     this.options = options;
     this.stream = options.hasStream() ? new StreamFollower(options) : null;
-    this.follower = new VersionFollower(options, new VersionCache(options.cacheDir()), metrics, stream);
+    this.follower = new VersionFollower(options, new VersionCache(options.cacheDir(), options.cacheLink()), metrics, stream);
     SearchService search = new SearchService(follower, metrics);
     NodeStatus status = new NodeStatus(options, follower, stream, search, metrics);
     QueuedThreadPool pool = new QueuedThreadPool(options.threads(), Math.min(4, options.threads()));

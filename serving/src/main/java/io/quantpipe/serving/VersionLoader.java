@@ -31,9 +31,11 @@ import org.slf4j.LoggerFactory;
 final class VersionLoader {
   private static final Logger LOG = LoggerFactory.getLogger(VersionLoader.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Cheap searches first: enough to pass the JIT's thresholds for the search path's loops. */
+  private static final int CHEAP_WARM_UP_QUERIES = 100;
   private static final int WARM_UP_QUERIES = 32;
-  /** A warm-up under load (a switch while serving) stops here: it is for class loading, not the JIT. */
-  private static final long WARM_UP_NANOS = 200_000_000L;
+  private static final long START_WARM_UP_NANOS = 1_000_000_000L;
+  private static final long SWITCH_WARM_UP_NANOS = 200_000_000L;
 
   private final ServeOptions options;
   private final VersionCache cache;
@@ -47,12 +49,14 @@ final class VersionLoader {
    * Prepares {@code pointer}'s version, read from {@code root}, beside whatever is served,
    * copying, checking and warming up within {@code share} of a core.
    *
+   * @param serving whether a version is served meanwhile (a switch): the warm-up is then shorter
+   *
    * @throws CorruptArtifactException when a file fails its check or the manifest is not one this
    *     node reads (refuse the version)
    * @throws FileNotFoundException when the manifest or {@code index.json} is missing (refuse it)
    * @throws IOException when storage cannot be read (retry later)
    */
-  ServedVersion load(CatalogPointer pointer, BlobStore root, BackgroundShare share) throws IOException {
+  ServedVersion load(CatalogPointer pointer, BlobStore root, boolean serving, BackgroundShare share) throws IOException {
     long start = System.nanoTime();
     String versionDir = CatalogPointer.VERSIONS + "/" + CatalogPointer.dirName(pointer.version());
     String manifestName = root.describe(versionDir + "/" + CatalogPointer.MANIFEST);
@@ -89,12 +93,12 @@ final class VersionLoader {
     }
     SearchDefaults defaults = SearchDefaults.of(manifest, fetched.manifest());
     long openedAt = System.nanoTime();
-    warmUp(opened, defaults, share);
+    warmUp(opened, defaults, serving, share);
     long warmedAt = System.nanoTime();
     LOG.info("Version {} ready in {} ms (fetch and check {} ms, open {} ms, warm-up {} ms): {} files fetched ({} bytes), "
-        + "{} already cached and intact; defaults ef={} nprobe={} oversample={} ({})", pointer.version(),
+        + "{} linked, {} already cached and intact; defaults ef={} nprobe={} oversample={} ({})", pointer.version(),
         (System.nanoTime() - start) / 1_000_000, (fetchedAt - start) / 1_000_000, (openedAt - fetchedAt) / 1_000_000,
-        (warmedAt - openedAt) / 1_000_000, fetched.filesDownloaded(), fetched.bytesDownloaded(), fetched.filesReused(),
+        (warmedAt - openedAt) / 1_000_000, fetched.filesDownloaded(), fetched.bytesDownloaded(), fetched.filesLinked(), fetched.filesReused(),
         defaults.ef(), defaults.nprobe(), defaults.oversample(), defaults.source());
     return new ServedVersion(pointer, manifest, opened, defaults, fetched.manifest().centroids(), fetched,
         () -> statistics(pointer.version()), () -> HeldOutQueries.load(root, versionDir, manifest, opened.dimension(), fetched.dir()));
@@ -123,27 +127,50 @@ final class VersionLoader {
   }
 
   /**
-   * Searches random queries: loads the search path's classes and the pages near the entry points.
-   * At most {@link #WARM_UP_QUERIES}, for at most {@link #WARM_UP_NANOS} (pauses for the queries'
-   * share of the core included): while the node answers on the old version the new one gets a
-   * share of the cores, and the switch should not wait long.
+   * Searches random queries until the search path is compiled and the pages near the entry points
+   * are read: first cheap searches (one partition, ef 10, oversample at most 2), which pass the
+   * JIT's thresholds within milliseconds, then searches at the version's defaults until one is no
+   * faster than the one before it. Going straight to the defaults ran the first search in the
+   * interpreter: two seconds at nprobe 32, ef 512, oversample 32 on a 1M hybrid-pq version, and
+   * the first real query still paid for the compilation that search had begun.
+   *
+   * <p>A start (nothing served, {@code share} unlimited) warms up for at most {@link
+   * #START_WARM_UP_NANOS}; a switch while serving for at most {@link #SWITCH_WARM_UP_NANOS}, pauses
+   * for the queries' share of the core included: the code is compiled by then (the served version
+   * runs it), and the switch should not wait.
    */
-  private static void warmUp(PartitionedIndex index, SearchDefaults d, BackgroundShare share) {
+  private static void warmUp(PartitionedIndex index, SearchDefaults d, boolean serving, BackgroundShare share) {
+    long deadline = System.nanoTime() + (serving ? SWITCH_WARM_UP_NANOS : START_WARM_UP_NANOS);
     Random random = new Random(42);
     float[] q = new float[index.dimension()];
-    long deadline = System.nanoTime() + WARM_UP_NANOS;
-    for (int i = 0; i < WARM_UP_QUERIES; i++) {
-      if (i > 0) {
-        if (System.nanoTime() + share.owedNanos() >= deadline) {
-          break; // a pause past the deadline would only delay the switch
-        }
-        share.pause();
-      }
-      for (int j = 0; j < q.length; j++) {
-        q[j] = (float) random.nextGaussian();
-      }
-      IndexHits ignored = index.search(q, 10, d.ef(), d.nprobe(), d.oversample(), null);
+    int cheapOversample = Math.min(2, d.oversample());
+    for (int i = 0; i < CHEAP_WARM_UP_QUERIES && fits(deadline, share); i++) {
+      search(index, q, random, 10, 1, cheapOversample);
+      share.pause();
     }
+    long previous = Long.MAX_VALUE;
+    for (int i = 0; i < WARM_UP_QUERIES && fits(deadline, share); i++) {
+      long start = System.nanoTime();
+      search(index, q, random, d.ef(), d.nprobe(), d.oversample());
+      long took = System.nanoTime() - start;
+      if (took > previous * 0.8) {
+        break; // no longer getting faster: compiled
+      }
+      previous = took;
+      share.pause();
+    }
+  }
+
+  /** Whether there is time left for another search, after the pause owed for the last one. */
+  private static boolean fits(long deadline, BackgroundShare share) {
+    return System.nanoTime() + share.owedNanos() < deadline;
+  }
+
+  private static void search(PartitionedIndex index, float[] q, Random random, int ef, int nprobe, int oversample) {
+    for (int j = 0; j < q.length; j++) {
+      q[j] = (float) random.nextGaussian();
+    }
+    IndexHits ignored = index.search(q, 10, ef, nprobe, oversample, null);
   }
 
   /** What {@code bin/quantpipe stats} prints, as JSON; an error object when it cannot be read (it is informational). */

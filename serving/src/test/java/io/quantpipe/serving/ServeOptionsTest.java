@@ -24,6 +24,7 @@ class ServeOptionsTest {
     assertThat(o.portFile()).isNull();
     assertThat(o.hadoopConf()).isEmpty();
     assertThat(o.prepareShare()).isEqualTo(1.0);
+    assertThat(o.cacheLink()).isTrue();
     assertThat(o.indexRoot().localPath()).as("a local root is read without Hadoop").isNotNull();
   }
 
@@ -63,6 +64,8 @@ class ServeOptionsTest {
     assertThatThrownBy(() -> ServeOptions.fromMap(with("threads", "2"))).hasMessageContaining("threads");
     assertThatThrownBy(() -> ServeOptions.fromMap(with("prepare-share", "0"))).hasMessageContaining("'prepare-share'")
         .hasMessageContaining("(0, 1]");
+    assertThatThrownBy(() -> ServeOptions.fromMap(with("cache-link", "yes"))).hasMessageContaining("'cache-link'")
+        .hasMessageContaining("true or false");
     assertThatThrownBy(() -> ServeOptions.fromMap(with("hadoop.fs.s3a.secret.key", "x")))
         .hasMessageContaining("is a credential");
   }

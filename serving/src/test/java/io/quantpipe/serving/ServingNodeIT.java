@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quantpipe.catalog.CatalogPointer;
 import io.quantpipe.catalog.LocalPublisher;
 import io.quantpipe.index.IndexHits;
+import io.quantpipe.index.IndexManifest;
 import io.quantpipe.index.PartitionedIndex;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -98,18 +100,42 @@ class ServingNodeIT {
   }
 
   @Test
+  void linksALocalRootsFilesIntoTheCacheInsteadOfCopyingThem() throws Exception {
+    Path root = tmp.resolve("index");
+    Published.publish(root, "hybrid-pq", 3);
+    Path cache = tmp.resolve("cache");
+    try (NodeProcess node = NodeProcess.start(root.toString(), cache, FAST_POLL, Map.of())) {
+      node.client().await("/v1/health", a -> a.status() == 200, Duration.ofSeconds(30));
+      JsonNode fetched = node.client().get("/v1/stats").json().path("fetched");
+      assertThat(fetched.path("files_linked").asInt()).as(fetched.toString()).isEqualTo(10);
+      assertThat(fetched.path("files_downloaded").asInt()).isZero();
+      assertThat(fetched.path("bytes_downloaded").asLong()).isZero();
+    }
+    Path indexDir = root.resolve(CatalogPointer.versionDir(1)).resolve("index");
+    try (var files = Files.list(indexDir)) {
+      for (Path published : (Iterable<Path>) files.filter(f -> !f.endsWith(IndexManifest.FILE))::iterator) {
+        assertThat(Files.isSameFile(published, cache.resolve(CatalogPointer.dirName(1)).resolve(published.getFileName())))
+            .as(published.toString()).isTrue();
+      }
+    }
+  }
+
+  @Test
   void restartsFromAWarmCacheWithoutDownloadingAnything() throws Exception {
     Path root = tmp.resolve("index");
     Published.publish(root, "hybrid-pq", 3);
     Path cache = tmp.resolve("cache");
+    // Copies, not links: the bit rot below must strike the cache's copy, not the published file.
+    Map<String, String> copying = new HashMap<>(FAST_POLL);
+    copying.put("cache-link", "false");
     JsonNode cold;
-    try (NodeProcess node = NodeProcess.start(root.toString(), cache, FAST_POLL, Map.of())) {
+    try (NodeProcess node = NodeProcess.start(root.toString(), cache, copying, Map.of())) {
       node.client().await("/v1/health", a -> a.status() == 200, Duration.ofSeconds(30));
       cold = node.client().get("/v1/stats").json().path("fetched");
     }
     assertThat(cold.path("files_downloaded").asInt()).isEqualTo(10); // quantizer, centroids, 4 graphs, 4 vector files
     assertThat(cold.path("bytes_downloaded").asLong()).isPositive();
-    try (NodeProcess node = NodeProcess.start(root.toString(), cache, FAST_POLL, Map.of())) {
+    try (NodeProcess node = NodeProcess.start(root.toString(), cache, copying, Map.of())) {
       NodeClient.Answer health = node.client().await("/v1/health", a -> a.status() == 200, Duration.ofSeconds(30));
       assertThat(health.status()).isEqualTo(200);
       JsonNode warm = node.client().get("/v1/stats").json().path("fetched");
@@ -129,7 +155,7 @@ class ServingNodeIT {
     graph[graph.length / 2] ^= 0x10;
     Files.write(cached, graph);
     Files.setLastModifiedTime(cached, time);
-    try (NodeProcess node = NodeProcess.start(root.toString(), cache, FAST_POLL, Map.of())) {
+    try (NodeProcess node = NodeProcess.start(root.toString(), cache, copying, Map.of())) {
       assertThat(node.client().await("/v1/health", a -> a.status() == 200, Duration.ofSeconds(30)).status()).isEqualTo(200);
       NodeClient.Answer reloaded = node.client().await("/v1/stats",
           a -> a.json().path("fetched").path("files_downloaded").asInt() == 1, Duration.ofSeconds(30));
@@ -144,7 +170,7 @@ class ServingNodeIT {
     byte[] bytes = Files.readAllBytes(queries);
     bytes[100] ^= 1;
     Files.write(queries, bytes);
-    try (NodeProcess node = NodeProcess.start(root.toString(), cache, FAST_POLL, Map.of())) {
+    try (NodeProcess node = NodeProcess.start(root.toString(), cache, copying, Map.of())) {
       assertThat(node.client().await("/v1/health", a -> a.status() == 200, Duration.ofSeconds(30)).status()).isEqualTo(200);
       NodeClient.Answer benchmark = node.client().post("/v1/benchmark", "{}");
       assertThat(benchmark.status()).as(benchmark.body()).isEqualTo(409);
@@ -183,6 +209,7 @@ class ServingNodeIT {
       Thread.sleep(600); // several polls: the refused version is not fetched again
       assertThat(client.get("/metrics").body()).contains("quantpipe_versions_refused_total 1.0");
       assertThat(tmp.resolve("cache").resolve("v-000002")).doesNotExist();
+      assertThat(partition).exists(); // the refused link is gone, the published file is not
     }
   }
 }

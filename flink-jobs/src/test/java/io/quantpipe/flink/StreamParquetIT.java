@@ -8,10 +8,10 @@ import io.quantpipe.catalog.CodebookRelease;
 import io.quantpipe.catalog.Codebooks;
 import io.quantpipe.catalog.LocalBlobStore;
 import io.quantpipe.flink.testing.LocalKafka;
-import io.quantpipe.flink.parquet.ShardSchema;
-import io.quantpipe.flink.parquet.StreamShardLoader;
 import io.quantpipe.index.IndexHits;
 import io.quantpipe.index.PartitionedIndex;
+import io.quantpipe.storage.stream.ShardSchema;
+import io.quantpipe.storage.stream.StreamShardLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,11 +25,11 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,6 +105,13 @@ class StreamParquetIT {
         int partition = books.encode(StreamFixtures.base().get((int) (id - 5000)), expected);
         assertThat(g.getBinary(ShardSchema.CODE, 0).getBytes()).as("code of id %d", id).isEqualTo(expected);
         assertThat(g.getInteger(ShardSchema.PARTITION, 0)).isEqualTo(partition);
+        java.nio.FloatBuffer vector = g.getBinary(ShardSchema.VECTOR, 0).toByteBuffer()
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        float[] carried = new float[vector.remaining()];
+        vector.get(carried);
+        assertThat(carried).as("vector of id %d (output-vectors)", id).containsExactly(StreamFixtures.base().get((int) (id - 5000)));
+      } else {
+        assertThat(g.getFieldRepetitionCount(ShardSchema.VECTOR)).as("a delete carries no vector").isZero();
       }
     }
     assertThat(rows).hasSize(inserts + 2);

@@ -35,6 +35,8 @@ import org.apache.hadoop.conf.Configuration;
  * @param portFile a file the bound port is written to once the node listens (empty for none)
  * @param streamTopic the stream job's output topic to apply (inserts and deletes), or empty for none
  * @param streamBrokers the Kafka brokers of {@code streamTopic}, {@code host:port,...}
+ * @param streamParquet the stream job's Parquet output directory ({@code parquet-output}: a path,
+ *     {@code file:} or Hadoop URI) to apply instead of a topic, or empty for none
  * @param hadoopConf {@code hadoop.*} settings with the prefix removed
  * @param kafkaConf {@code kafka.*} settings with the prefix removed, for the stream consumer
  *     (security protocol, SASL mechanism, ...; secrets come from the environment as Kafka's config
@@ -42,8 +44,7 @@ import org.apache.hadoop.conf.Configuration;
  */
 public record ServeOptions(String index, String host, int port, Path cacheDir, int pollMillis, int retryMaxMillis,
     int threads, int maxBodyBytes, int maxK, int maxBatch, int drainMillis, double prepareShare, boolean cacheLink, Path portFile,
-    String streamTopic,
-    String streamBrokers, Map<String, String> hadoopConf, Map<String, String> kafkaConf) {
+    String streamTopic, String streamBrokers, String streamParquet, Map<String, String> hadoopConf, Map<String, String> kafkaConf) {
   public static final String INDEX = "index";
   public static final String HOST = "host";
   public static final String PORT = "port";
@@ -60,6 +61,7 @@ public record ServeOptions(String index, String host, int port, Path cacheDir, i
   public static final String PORT_FILE = "port-file";
   public static final String STREAM_TOPIC = "stream-topic";
   public static final String STREAM_BROKERS = "stream-brokers";
+  public static final String STREAM_PARQUET = "stream-parquet";
   /** The environment variable holding the bearer token; unset or empty: no authentication. */
   public static final String TOKEN_ENV = "QUANTPIPE_SERVE_TOKEN";
   private static final String HADOOP_PREFIX = "hadoop.";
@@ -80,7 +82,8 @@ public record ServeOptions(String index, String host, int port, Path cacheDir, i
       Map.entry(CACHE_LINK, "true"),
       Map.entry(PORT_FILE, ""),
       Map.entry(STREAM_TOPIC, ""),
-      Map.entry(STREAM_BROKERS, ""));
+      Map.entry(STREAM_BROKERS, ""),
+      Map.entry(STREAM_PARQUET, ""));
 
   /**
    * Validates and types {@code settings}.
@@ -110,19 +113,24 @@ public record ServeOptions(String index, String host, int port, Path cacheDir, i
     String portFile = r.optional(PORT_FILE);
     String topic = all.get(STREAM_TOPIC).strip();
     String brokers = all.get(STREAM_BROKERS).strip();
+    String parquet = all.get(STREAM_PARQUET).strip();
+    if (!topic.isEmpty() && !parquet.isEmpty()) {
+      throw new IllegalArgumentException("Options '" + STREAM_TOPIC + "' (" + topic + ") and '" + STREAM_PARQUET + "' ("
+          + parquet + ") name two streams; a node applies one: set either");
+    }
     if (!topic.isEmpty() && brokers.isEmpty()) {
       throw new IllegalArgumentException("Option '" + STREAM_TOPIC + "' is " + topic + ", so option '" + STREAM_BROKERS
           + "' must name the Kafka brokers (host:port,...); it is empty");
     }
     return new ServeOptions(r.string(INDEX), r.string(HOST), port, Path.of(r.string(CACHE_DIR)), r.positive(POLL_MS),
         r.positive(RETRY_MAX_MS), r.atLeast(THREADS, 4), r.positive(MAX_BODY_BYTES), r.positive(MAX_K),
-        r.positive(MAX_BATCH), r.atLeast(DRAIN_MS, 0), r.fraction(PREPARE_SHARE, false), r.bool(CACHE_LINK), portFile == null ? null : Path.of(portFile), topic, brokers,
+        r.positive(MAX_BATCH), r.atLeast(DRAIN_MS, 0), r.fraction(PREPARE_SHARE, false), r.bool(CACHE_LINK), portFile == null ? null : Path.of(portFile), topic, brokers, parquet,
         hadoopConf, kafkaConf);
   }
 
   /** Whether the node applies a stream. */
   public boolean hasStream() {
-    return !streamTopic.isEmpty();
+    return !streamTopic.isEmpty() || !streamParquet.isEmpty();
   }
 
   /**

@@ -29,7 +29,7 @@ public final class ServingNode implements AutoCloseable {
 
   private ServingNode(ServeOptions options, String token) throws IOException {
     this.options = options;
-    this.stream = options.hasStream() ? new StreamFollower(options) : null;
+    this.stream = options.hasStream() ? StreamFollower.of(options) : null;
     this.follower = new VersionFollower(options, new VersionCache(options.cacheDir(), options.cacheLink()), metrics, stream);
     SearchService search = new SearchService(follower, metrics);
     NodeStatus status = new NodeStatus(options, follower, stream, search, metrics);
@@ -54,8 +54,8 @@ public final class ServingNode implements AutoCloseable {
     metrics.gauge("quantpipe_tombstones", "Entries of the served version's partitions deleted by the stream",
         () -> follower.current() == null ? 0 : follower.current().index.tombstoneCount());
     if (stream != null) {
-      metrics.gauge("quantpipe_stream_lag_records", "Records of the stream topic not yet applied (-1: unknown)",
-          stream::lag);
+      metrics.gauge("quantpipe_stream_lag_" + stream.lagUnit(), "Stream " + stream.lagUnit()
+          + " not yet applied (records of a topic, files of a directory; -1: unknown)", stream::lag);
       metrics.gauge("quantpipe_stream_records", "Stream records read since the node started", stream::records);
     }
   }
@@ -77,8 +77,8 @@ public final class ServingNode implements AutoCloseable {
       throw new IOException("Cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
     }
     LOG.info("Listening on http://{}:{}; following {} (poll every {} ms, cache {}){}", options.host(), node.port(),
-        options.index(), options.pollMillis(), options.cacheDir().toAbsolutePath(), options.hasStream()
-            ? "; applying stream topic " + options.streamTopic() + " from " + options.streamBrokers() : "");
+        options.index(), options.pollMillis(), options.cacheDir().toAbsolutePath(), node.stream != null
+            ? "; applying " + node.stream.name() : "");
     if (options.portFile() != null) {
       java.nio.file.Path tmp = options.portFile().resolveSibling(options.portFile().getFileName() + ".tmp");
       Files.writeString(tmp, Integer.toString(node.port()), StandardCharsets.UTF_8);

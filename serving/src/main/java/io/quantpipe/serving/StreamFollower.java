@@ -2,94 +2,81 @@ package io.quantpipe.serving;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quantpipe.stream.EncodedRecord;
-import io.quantpipe.stream.EncodedRecordJson;
-import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the stream job's output topic to the served version: one thread reads every partition
- * of the topic from its beginning with {@code read_committed} (so only records of committed
- * checkpoints, each exactly once), keeps each id's latest record in {@link StreamedChanges} and
- * applies it to the served index at once: inserts into the delta segment, deletes as tombstones.
+ * Applies the stream job's output to the served version: one thread reads a {@link StreamSource}
+ * (the output topic, or the Parquet output directory) from its beginning, keeps each id's latest
+ * record in {@link StreamedChanges} and applies it to the served index at once: inserts into the
+ * delta segment, deletes as tombstones.
  *
  * <p>Consistency across versions: {@link #switchTo} replays every id's latest record onto a new
  * version before it is swapped in, under the same lock the reader applies under, so no record
- * falls between the old version and the new. A restart reads the topic from the beginning again,
+ * falls between the old version and the new. A restart reads the source from the beginning again,
  * which rebuilds the same per-id state: nothing is lost and, because applying replaces, nothing is
- * duplicated. The node commits no offsets (it is not a consumer group member; every node reads
- * everything). The topic's retention bounds what a restart can rebuild: run it with
- * {@code cleanup.policy=compact} (keyed by id, the latest record per id survives compaction) or a
- * retention longer than the rebuild cadence.
+ * duplicated.
  *
- * <p>Readiness: the node is not ready until the reader has caught up with the end of the topic as
- * it was when the reader started (the log-stable offsets), so a restarted node never answers
- * without the streamed changes. Later broker outages only delay the stream; the lag and the
- * problem are reported in {@code /v1/stats}. Thread-safe.
+ * <p>Readiness: the node is not ready until the source has caught up with what it held when the
+ * reader started, so a restarted node never answers without the streamed changes. Later outages
+ * only delay the stream; the lag and the problem are reported in {@code /v1/stats}, and a source
+ * that fails is retried with back-off from {@code poll-ms} to {@code retry-max-ms}. Thread-safe.
  */
 final class StreamFollower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamFollower.class);
-  private static final Duration POLL = Duration.ofMillis(200);
-  private static final long LAG_CHECK_MILLIS = 1000;
 
   private final ServeOptions options;
+  private final StreamSource source;
   private final Object lock = new Object();
   private final StreamedChanges changes = new StreamedChanges();
   private final Thread thread;
-  private final Map<TopicPartition, Long> positions = new HashMap<>();
   private final AtomicLong records = new AtomicLong();
   private final AtomicLong inserts = new AtomicLong();
   private final AtomicLong deletes = new AtomicLong();
   private final AtomicLong malformed = new AtomicLong();
   /** Guarded by {@link #lock}. */
   private ServedVersion target;
-  private Map<TopicPartition, Long> catchUpTo;
   private volatile boolean caughtUp;
-  private volatile long lag = -1;
-  private volatile String problem;
   private volatile String lastMalformed;
   private volatile long lastVisibilityMillis = -1;
   private volatile Instant lastApplied;
   private volatile boolean closed;
-  private volatile KafkaConsumer<byte[], byte[]> consumer;
 
-  StreamFollower(ServeOptions options) {
+  StreamFollower(ServeOptions options, StreamSource source) {
     this.options = options;
-    this.problem = "connecting to " + options.streamBrokers();
+    this.source = source;
     this.thread = new Thread(this::run, "stream-follower");
     thread.setDaemon(true);
+  }
+
+  /** The source {@code options} name: the Parquet directory when set, else the topic. */
+  static StreamFollower of(ServeOptions options) {
+    return new StreamFollower(options, options.streamParquet().isEmpty() ? new KafkaStreamSource(options)
+        : new ParquetStreamSource(options));
   }
 
   void start() {
     thread.start();
   }
 
-  /** Whether the reader has reached the topic's end as it was at start-up. */
+  /** Whether the reader has read everything the source held when the node started. */
   boolean caughtUp() {
     return caughtUp;
   }
 
+  /** What the stream is, for the node's start-up line. */
+  String name() {
+    return source.name();
+  }
+
   /** Why the node is not ready yet on account of the stream. */
   String notReadyReason() {
-    long behind = lag;
-    return "replaying stream topic " + options.streamTopic() + " from " + options.streamBrokers()
-        + (behind >= 0 ? ": " + behind + " records behind" : "") + (problem == null ? "" : " (" + problem + ")");
+    long behind = source.lag();
+    String problem = source.problem();
+    return "replaying " + source.name() + (behind >= 0 ? ": " + behind + " " + source.lagUnit() + " behind" : "")
+        + (problem == null ? "" : " (" + problem + ")");
   }
 
   /**
@@ -109,102 +96,46 @@ final class StreamFollower implements AutoCloseable {
 
   private void run() {
     long backoff = 0;
-    while (!closed) {
-      try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProperties())) {
-        consumer = c;
-        List<TopicPartition> partitions = assign(c);
-        long lastLagCheck = 0;
-        while (!closed) {
-          apply(c.poll(POLL));
-          for (TopicPartition tp : partitions) {
-            positions.put(tp, c.position(tp));
-          }
-          if (System.currentTimeMillis() - lastLagCheck >= LAG_CHECK_MILLIS || !caughtUp) {
-            lastLagCheck = System.currentTimeMillis();
-            checkLag(c, partitions);
-          }
+    try {
+      while (!closed) {
+        try {
+          apply(source.poll());
           backoff = 0;
-        }
-      } catch (WakeupException e) {
-        // close() woke the reader
-      } catch (KafkaException | IllegalStateException e) {
-        if (closed) {
-          break;
-        }
-        problem = "stream consumer failed: " + e.getMessage();
-        LOG.warn("Stream topic {}: {}; reconnecting", options.streamTopic(), problem);
-        backoff = Math.min(options.retryMaxMillis(), Math.max(options.pollMillis(), backoff * 2));
-        sleep(backoff);
-      }
-    }
-  }
-
-  /** Assigns every partition of the topic, waiting for it to exist; resumes from known positions. */
-  private List<TopicPartition> assign(KafkaConsumer<byte[], byte[]> c) {
-    long backoff = options.pollMillis();
-    while (true) {
-      List<PartitionInfo> infos;
-      try {
-        infos = c.partitionsFor(options.streamTopic(), Duration.ofSeconds(5));
-      } catch (org.apache.kafka.common.errors.TimeoutException e) {
-        infos = null;
-        problem = "cannot reach the brokers " + options.streamBrokers() + ": " + e.getMessage();
-      }
-      if (infos != null && !infos.isEmpty()) {
-        List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        c.assign(partitions);
-        for (TopicPartition tp : partitions) {
-          Long at = positions.get(tp);
-          if (at == null) {
-            c.seekToBeginning(List.of(tp));
-          } else {
-            c.seek(tp, at);
+        } catch (Exception e) {
+          if (closed) {
+            break;
           }
+          backoff = Math.min(options.retryMaxMillis(), Math.max(options.pollMillis(), backoff * 2));
+          LOG.warn("{}: {}; retrying in {} ms", source.name(), e.getMessage(), backoff);
+          sleep(backoff);
         }
-        if (catchUpTo == null) {
-          catchUpTo = c.endOffsets(partitions, Duration.ofSeconds(30));
-          LOG.info("Reading stream topic {} ({} partitions) from the beginning; {} records to catch up", options.streamTopic(),
-              partitions.size(), catchUpTo.values().stream().mapToLong(Long::longValue).sum());
+        if (!caughtUp && source.caughtUp()) {
+          caughtUp = true;
+          LOG.info("Caught up with {}: {} records, {} ids changed", source.name(), records.get(), changesSize());
         }
-        problem = null;
-        return partitions;
       }
-      if (infos != null) {
-        problem = "stream topic " + options.streamTopic() + " does not exist on " + options.streamBrokers();
-      }
-      LOG.warn("{}; retrying", problem);
-      sleep(backoff);
-      backoff = Math.min(options.retryMaxMillis(), backoff * 2);
-      if (closed) {
-        throw new WakeupException();
-      }
+    } finally {
+      source.close();
     }
   }
 
-  private void apply(ConsumerRecords<byte[], byte[]> batch) {
-    if (batch.isEmpty()) {
+  private void apply(StreamSource.Batch batch) {
+    if (batch.records().isEmpty() && batch.malformed().isEmpty()) {
       return;
     }
     synchronized (lock) {
-      for (ConsumerRecord<byte[], byte[]> rec : batch) {
+      for (String what : batch.malformed()) {
         records.incrementAndGet();
-        EncodedRecord r;
-        try {
-          if (rec.value() == null) {
-            throw new IOException("the value is null");
-          }
-          r = EncodedRecordJson.fromBytes(rec.value());
-        } catch (IOException e) {
-          long n = malformed.incrementAndGet();
-          lastMalformed = rec.topic() + "-" + rec.partition() + "@" + rec.offset() + ": " + e.getMessage();
-          if (n <= 10 || n % 1000 == 0) {
-            LOG.warn("Skipped malformed stream record {} ({} so far)", lastMalformed, n);
-          }
-          continue;
+        long n = malformed.incrementAndGet();
+        lastMalformed = what;
+        if (n <= 10 || n % 1000 == 0) {
+          LOG.warn("Skipped malformed stream record {} ({} so far)", what, n);
         }
+      }
+      for (EncodedRecord r : batch.records()) {
+        records.incrementAndGet();
         (r.delete() ? deletes : inserts).incrementAndGet();
-        changes.put(r);
-        if (target != null) {
+        if (changes.put(r, source.readsInOrder()) && target != null) {
           changes.apply(target.index, target.version(), r);
         }
         if (r.ingestTimestamp() > 0) {
@@ -215,47 +146,16 @@ final class StreamFollower implements AutoCloseable {
     }
   }
 
-  private void checkLag(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> partitions) {
-    Map<TopicPartition, Long> ends;
-    try {
-      ends = c.endOffsets(partitions, Duration.ofSeconds(2));
-    } catch (org.apache.kafka.common.errors.TimeoutException e) {
-      if (problem == null) {
-        LOG.warn("Stream topic {}: the brokers {} do not answer; still serving the last state", options.streamTopic(),
-            options.streamBrokers());
-      }
-      problem = "the brokers " + options.streamBrokers() + " do not answer: " + e.getMessage();
-      return;
-    }
-    if (problem != null) {
-      LOG.info("Stream topic {} readable again", options.streamTopic());
-    }
-    problem = null;
-    long behind = 0;
-    boolean reached = true;
-    for (TopicPartition tp : partitions) {
-      long at = positions.getOrDefault(tp, 0L);
-      behind += Math.max(0, ends.getOrDefault(tp, at) - at);
-      reached &= at >= catchUpTo.getOrDefault(tp, 0L);
-    }
-    lag = behind;
-    if (reached && !caughtUp) {
-      caughtUp = true;
-      LOG.info("Caught up with stream topic {}: {} records, {} ids changed", options.streamTopic(), records.get(),
-          changes.size());
-    }
-  }
-
   /** The stream's figures for {@code /v1/stats}. */
   void describe(ObjectNode out) {
-    out.put("topic", options.streamTopic()).put("brokers", options.streamBrokers()).put("caught_up", caughtUp)
-        .put("lag_records", lag).put("records_read", records.get()).put("inserts", inserts.get())
-        .put("deletes", deletes.get()).put("ids_changed", changesSize()).put("malformed", malformed.get())
-        .put("unplaceable", changes.unplaceable.get()).put("rejected", changes.rejected.get())
-        .put("last_visibility_ms", lastVisibilityMillis);
+    source.describe(out);
+    out.put("caught_up", caughtUp).put("lag_" + source.lagUnit(), source.lag()).put("records_read", records.get())
+        .put("inserts", inserts.get()).put("deletes", deletes.get()).put("ids_changed", changesSize())
+        .put("malformed", malformed.get()).put("unplaceable", changes.unplaceable.get())
+        .put("rejected", changes.rejected.get()).put("last_visibility_ms", lastVisibilityMillis);
     Instant at = lastApplied;
     out.put("last_applied_at", at == null ? null : at.toString());
-    out.put("problem", problem).put("last_malformed", lastMalformed).put("last_rejection", changes.lastRejection());
+    out.put("problem", source.problem()).put("last_malformed", lastMalformed).put("last_rejection", changes.lastRejection());
   }
 
   private int changesSize() {
@@ -265,23 +165,16 @@ final class StreamFollower implements AutoCloseable {
   }
 
   long lag() {
-    return lag;
+    return source.lag();
+  }
+
+  /** What {@link #lag} counts: {@code records} (a topic) or {@code files} (a directory). */
+  String lagUnit() {
+    return source.lagUnit();
   }
 
   long records() {
     return records.get();
-  }
-
-  private Properties consumerProperties() {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.streamBrokers());
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "quantpipe-serve");
-    p.putAll(options.kafkaConf());
-    return p;
   }
 
   private static void sleep(long millis) {
@@ -295,10 +188,7 @@ final class StreamFollower implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    KafkaConsumer<byte[], byte[]> c = consumer;
-    if (c != null) {
-      c.wakeup();
-    }
+    source.wakeup();
     try {
       thread.join(5_000);
     } catch (InterruptedException e) {

@@ -1,15 +1,17 @@
 package io.quantpipe.serving;
 
 import io.quantpipe.index.PartitionedIndex;
+import io.quantpipe.storage.stream.StreamShardReader;
 import io.quantpipe.stream.EncodedRecord;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The last streamed record of every id the node has read from the stream's output topic: the
- * stream's changes to the corpus, per id the latest winning. The output topic is keyed by id, so an
- * id's records arrive in one partition, in order, and "the last one read" is "the latest".
+ * The latest streamed record of every id the node has read from the stream's output: the stream's
+ * changes to the corpus, per id the latest winning. The output topic is keyed by id, so an id's
+ * records arrive in one partition, in order, and "the last one read" is "the latest"; the Parquet
+ * output's files come from parallel encoders, and the input's timestamp and offset decide.
  *
  * <p>This is what makes the stream survive a version switch: a newly served version gets every
  * change replayed onto it ({@link #replayInto}) before it takes queries, so an id inserted after
@@ -36,9 +38,19 @@ final class StreamedChanges {
   final AtomicLong rejected = new AtomicLong();
   private volatile String lastRejection;
 
-  /** Records {@code r} as its id's latest. */
-  void put(EncodedRecord r) {
+  /**
+   * Records {@code r} as its id's latest: at once when the source reads in the stream's order (a
+   * topic keyed by id), else only when it supersedes the record held ({@link StreamShardReader#supersedes}).
+   *
+   * @return whether {@code r} is now its id's latest (and should be applied)
+   */
+  boolean put(EncodedRecord r, boolean readInOrder) {
+    EncodedRecord held = latest.get(r.id());
+    if (!readInOrder && held != null && !StreamShardReader.supersedes(r, held)) {
+      return false;
+    }
     latest.put(r.id(), r);
+    return true;
   }
 
   int size() {

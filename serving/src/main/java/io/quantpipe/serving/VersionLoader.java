@@ -34,8 +34,13 @@ final class VersionLoader {
   /** Cheap searches first: enough to pass the JIT's thresholds for the search path's loops. */
   private static final int CHEAP_WARM_UP_QUERIES = 100;
   private static final int WARM_UP_QUERIES = 32;
-  private static final long START_WARM_UP_NANOS = 1_000_000_000L;
-  private static final long SWITCH_WARM_UP_NANOS = 200_000_000L;
+  /**
+   * The warm-up's budget, pauses for the queries' share of the core included. Longer did not pay:
+   * on a 1M hybrid-pq version, 1 s of warm-up moved the first answer from 1.7 s to 2.1 s after the
+   * JVM's start, because what the first query waits for is C2 compiling the Vector API kernels,
+   * not pages or classes.
+   */
+  private static final long WARM_UP_NANOS = 200_000_000L;
 
   private final ServeOptions options;
   private final VersionCache cache;
@@ -49,14 +54,12 @@ final class VersionLoader {
    * Prepares {@code pointer}'s version, read from {@code root}, beside whatever is served,
    * copying, checking and warming up within {@code share} of a core.
    *
-   * @param serving whether a version is served meanwhile (a switch): the warm-up is then shorter
-   *
    * @throws CorruptArtifactException when a file fails its check or the manifest is not one this
    *     node reads (refuse the version)
    * @throws FileNotFoundException when the manifest or {@code index.json} is missing (refuse it)
    * @throws IOException when storage cannot be read (retry later)
    */
-  ServedVersion load(CatalogPointer pointer, BlobStore root, boolean serving, BackgroundShare share) throws IOException {
+  ServedVersion load(CatalogPointer pointer, BlobStore root, BackgroundShare share) throws IOException {
     long start = System.nanoTime();
     String versionDir = CatalogPointer.VERSIONS + "/" + CatalogPointer.dirName(pointer.version());
     String manifestName = root.describe(versionDir + "/" + CatalogPointer.MANIFEST);
@@ -93,12 +96,12 @@ final class VersionLoader {
     }
     SearchDefaults defaults = SearchDefaults.of(manifest, fetched.manifest());
     long openedAt = System.nanoTime();
-    warmUp(opened, defaults, serving, share);
+    WarmUp warm = warmUp(opened, defaults, share);
     long warmedAt = System.nanoTime();
-    LOG.info("Version {} ready in {} ms (fetch and check {} ms, open {} ms, warm-up {} ms): {} files fetched ({} bytes), "
+    LOG.info("Version {} ready in {} ms (fetch and check {} ms, open {} ms, warm-up {} ms, {}): {} files fetched ({} bytes), "
         + "{} linked, {} already cached and intact; defaults ef={} nprobe={} oversample={} ({})", pointer.version(),
         (System.nanoTime() - start) / 1_000_000, (fetchedAt - start) / 1_000_000, (openedAt - fetchedAt) / 1_000_000,
-        (warmedAt - openedAt) / 1_000_000, fetched.filesDownloaded(), fetched.bytesDownloaded(), fetched.filesLinked(), fetched.filesReused(),
+        (warmedAt - openedAt) / 1_000_000, warm, fetched.filesDownloaded(), fetched.bytesDownloaded(), fetched.filesLinked(), fetched.filesReused(),
         defaults.ef(), defaults.nprobe(), defaults.oversample(), defaults.source());
     return new ServedVersion(pointer, manifest, opened, defaults, fetched.manifest().centroids(), fetched,
         () -> statistics(pointer.version()), () -> HeldOutQueries.load(root, versionDir, manifest, opened.dimension(), fetched.dir()));
@@ -126,32 +129,38 @@ final class VersionLoader {
     }
   }
 
+  /** How many warm-up searches ran: cheap ones, then at the defaults. */
+  private record WarmUp(int cheap, int full) {
+    @Override
+    public String toString() {
+      return cheap + " cheap and " + full + " full searches";
+    }
+  }
+
   /**
-   * Searches random queries until the search path is compiled and the pages near the entry points
-   * are read: first cheap searches (one partition, ef 10, oversample at most 2), which pass the
-   * JIT's thresholds within milliseconds, then searches at the version's defaults until one is no
-   * faster than the one before it. Going straight to the defaults ran the first search in the
-   * interpreter: two seconds at nprobe 32, ef 512, oversample 32 on a 1M hybrid-pq version, and
-   * the first real query still paid for the compilation that search had begun.
-   *
-   * <p>A start (nothing served, {@code share} unlimited) warms up for at most {@link
-   * #START_WARM_UP_NANOS}; a switch while serving for at most {@link #SWITCH_WARM_UP_NANOS}, pauses
-   * for the queries' share of the core included: the code is compiled by then (the served version
-   * runs it), and the switch should not wait.
+   * Searches random queries to load the search path's classes and the pages near the entry
+   * points: first cheap searches (one partition, ef 10, oversample at most 2), then searches at
+   * the version's defaults until one is no faster than the one before it, for at most
+   * {@link #WARM_UP_NANOS} (pauses for the queries' share of the core included). Going straight to
+   * the defaults ran one search in the interpreter for two seconds (nprobe 32, ef 512, oversample
+   * 32 on a 1M hybrid-pq version) before the node was ready.
    */
-  private static void warmUp(PartitionedIndex index, SearchDefaults d, boolean serving, BackgroundShare share) {
-    long deadline = System.nanoTime() + (serving ? SWITCH_WARM_UP_NANOS : START_WARM_UP_NANOS);
+  private static WarmUp warmUp(PartitionedIndex index, SearchDefaults d, BackgroundShare share) {
+    long deadline = System.nanoTime() + WARM_UP_NANOS;
     Random random = new Random(42);
     float[] q = new float[index.dimension()];
     int cheapOversample = Math.min(2, d.oversample());
-    for (int i = 0; i < CHEAP_WARM_UP_QUERIES && fits(deadline, share); i++) {
+    int cheap = 0;
+    for (; cheap < CHEAP_WARM_UP_QUERIES && fits(deadline, share); cheap++) {
       search(index, q, random, 10, 1, cheapOversample);
       share.pause();
     }
     long previous = Long.MAX_VALUE;
-    for (int i = 0; i < WARM_UP_QUERIES && fits(deadline, share); i++) {
+    int full = 0;
+    while (full < WARM_UP_QUERIES && fits(deadline, share)) {
       long start = System.nanoTime();
       search(index, q, random, d.ef(), d.nprobe(), d.oversample());
+      full++;
       long took = System.nanoTime() - start;
       if (took > previous * 0.8) {
         break; // no longer getting faster: compiled
@@ -159,6 +168,7 @@ final class VersionLoader {
       previous = took;
       share.pause();
     }
+    return new WarmUp(cheap, full);
   }
 
   /** Whether there is time left for another search, after the pause owed for the last one. */

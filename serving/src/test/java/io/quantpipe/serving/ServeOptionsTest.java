@@ -50,6 +50,10 @@ class ServeOptionsTest {
     assertThat(o.hasStream()).isTrue();
     assertThat(o.kafkaConf()).containsEntry("security.protocol", "SSL");
     assertThatThrownBy(() -> ServeOptions.fromMap(with("kafka.sasl.jaas.config", "x"))).hasMessageContaining("credential");
+    assertThat(ServeOptions.fromMap(with("stream-parquet", "out/stream-shards")).hasStream()).isTrue();
+    m.put("stream-parquet", "s3a://bucket/stream");
+    assertThatThrownBy(() -> ServeOptions.fromMap(m)).hasMessageContaining("'stream-topic' (quantpipe.encoded)")
+        .hasMessageContaining("'stream-parquet' (s3a://bucket/stream)");
   }
 
   @Test

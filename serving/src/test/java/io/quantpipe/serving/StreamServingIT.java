@@ -27,14 +27,16 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The node applying the real stream: a Kafka broker (KRaft) in this JVM, the stream job on a Flink
  * MiniCluster encoding inserts and deletes with the published codebooks, and the node in its own
- * JVM reading the job's output topic. Streamed changes must be visible within seconds, survive a
+ * JVM reading the job's output: its topic, or (the alternative) its Parquet output directory.
+ * Streamed changes must be visible within seconds, survive a
  * switch to a version with other codebooks published while inserts keep streaming, and survive the
  * node being killed mid-stream: every live streamed id is found by its own vector with the top
  * score, no deleted id comes back, and no id is counted twice.
@@ -49,6 +51,9 @@ class StreamServingIT {
 
   @TempDir
   Path tmp;
+
+  /** The stream job's input topic of the running test. */
+  private String input;
 
   /** What the stream has done, as the test expects the node to show it. */
   private final Map<Long, float[]> live = new TreeMap<>();
@@ -65,16 +70,20 @@ class StreamServingIT {
     kafka.close();
   }
 
-  @Test
-  void streamedChangesAreVisibleWithinSecondsAndSurviveASwitchAndAKill() throws Exception {
+  @ParameterizedTest(name = "from the stream job''s {0}")
+  @ValueSource(strings = {"topic", "parquet"})
+  void streamedChangesAreVisibleWithinSecondsAndSurviveASwitchAndAKill(String source) throws Exception {
     Path root = tmp.resolve("index");
     Published.publish(root, "hybrid-pq", 1);
-    kafka.createTopics(2, "in", "out", "dlq", "drift");
+    input = "in-" + source;
+    kafka.createTopics(2, input, "out-" + source, "dlq-" + source, "drift-" + source);
+    Path parquet = tmp.resolve("stream-parquet");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    StreamPipeline.build(env, StreamOptions.fromMap(streamOptions(root)));
-    JobClient job = env.executeAsync("serve-stream-it");
-    Map<String, String> settings = Map.of("stream-topic", "out", "stream-brokers", kafka.bootstrapServers(),
-        "poll-ms", "300");
+    StreamPipeline.build(env, StreamOptions.fromMap(streamOptions(root, source, parquet)));
+    JobClient job = env.executeAsync("serve-stream-it-" + source);
+    Map<String, String> settings = source.equals("topic")
+        ? Map.of("stream-topic", "out-" + source, "stream-brokers", kafka.bootstrapServers(), "poll-ms", "300")
+        : Map.of("stream-parquet", parquet.toString(), "poll-ms", "300");
     Path cache = tmp.resolve("cache");
     NodeProcess node = NodeProcess.start(root.toString(), cache, settings, Map.of());
     try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
@@ -138,27 +147,32 @@ class StreamServingIT {
       assertThat(stats.path("live").path("tombstones").asLong()).isEqualTo(deletedBatchIds());
       assertThat(stats.path("stream").path("caught_up").asBoolean()).isTrue();
       assertThat(stats.path("stream").path("malformed").asLong()).isZero();
-      assertThat(client.get("/metrics").body()).contains("quantpipe_stream_lag_records", "quantpipe_delta_vectors");
+      assertThat(client.get("/metrics").body()).contains("quantpipe_delta_vectors",
+          source.equals("topic") ? "quantpipe_stream_lag_records" : "quantpipe_stream_lag_files");
     } finally {
       node.close();
       job.cancel().get();
     }
   }
 
-  private Map<String, String> streamOptions(Path root) {
+  /** The stream job's settings; it writes the topic in either case and the Parquet directory too for {@code parquet}. */
+  private Map<String, String> streamOptions(Path root, String source, Path parquet) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put(StreamOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     m.put(StreamOptions.INDEX, root.toString());
-    m.put(StreamOptions.INPUT_TOPIC, "in");
-    m.put(StreamOptions.OUTPUT_TOPIC, "out");
-    m.put(StreamOptions.DEAD_LETTER_TOPIC, "dlq");
-    m.put(StreamOptions.DRIFT_TOPIC, "drift");
+    m.put(StreamOptions.INPUT_TOPIC, "in-" + source);
+    m.put(StreamOptions.OUTPUT_TOPIC, "out-" + source);
+    m.put(StreamOptions.DEAD_LETTER_TOPIC, "dlq-" + source);
+    m.put(StreamOptions.DRIFT_TOPIC, "drift-" + source);
+    if (source.equals("parquet")) {
+      m.put(StreamOptions.PARQUET_OUTPUT, parquet.toString());
+    }
     m.put(StreamOptions.STARTING_OFFSETS, "earliest");
     m.put(StreamOptions.CHECKPOINT_MS, "300");
     m.put(StreamOptions.CODEBOOK_POLL_MS, "200");
     m.put(StreamOptions.PARALLELISM, "2");
     m.put(StreamOptions.TRANSACTION_TIMEOUT_MS, "60000");
-    m.put(StreamOptions.TRANSACTIONAL_ID_PREFIX, "serve-it");
+    m.put(StreamOptions.TRANSACTIONAL_ID_PREFIX, "serve-it-" + source);
     return m;
   }
 
@@ -167,19 +181,21 @@ class StreamServingIT {
     for (int i = 0; i < v.length; i++) {
       json.append(i == 0 ? "" : ",").append(v[i]);
     }
-    send(producer, json.append("]}").toString());
+    send(producer, id, json.append("]}").toString());
     live.put(id, v);
     deleted.remove(id);
   }
 
   private synchronized void delete(KafkaProducer<byte[], byte[]> producer, long id, float[] v) {
-    send(producer, "{\"op\":\"delete\",\"id\":" + id + "}");
+    send(producer, id, "{\"op\":\"delete\",\"id\":" + id + "}");
     live.remove(id);
     deleted.put(id, v);
   }
 
-  private static void send(KafkaProducer<byte[], byte[]> producer, String json) {
-    producer.send(new ProducerRecord<>("in", null, json.getBytes(StandardCharsets.UTF_8)));
+  /** Keyed by id, as the stream job's docs ask: an id's records share an input partition, which orders them. */
+  private void send(KafkaProducer<byte[], byte[]> producer, long id, String json) {
+    producer.send(new ProducerRecord<>(input, Long.toString(id).getBytes(StandardCharsets.UTF_8),
+        json.getBytes(StandardCharsets.UTF_8)));
   }
 
   private synchronized long deletedBatchIds() {

@@ -76,16 +76,27 @@ class StreamedChangesTest {
 
   @Test
   void replayAppliesEachIdsLatestRecordOnly() throws Exception {
-    changes.put(insert(5000, 1, new byte[0], fresh));
-    changes.put(new EncodedRecord(5000, true, 1, -1, new byte[0], null, 0, 0, 9));
-    changes.put(new EncodedRecord(11, true, 1, -1, new byte[0], null, 0, 1, 3));
-    changes.put(insert(5001, 1, new byte[0], Published.queries().get(1)));
+    changes.put(insert(5000, 1, new byte[0], fresh), true);
+    changes.put(new EncodedRecord(5000, true, 1, -1, new byte[0], null, 0, 0, 9), true);
+    changes.put(new EncodedRecord(11, true, 1, -1, new byte[0], null, 0, 1, 3), true);
+    changes.put(insert(5001, 1, new byte[0], Published.queries().get(1)), true);
     PartitionedIndex next = PartitionedIndex.open(dir, false);
     changes.replayInto(next, 2);
     assertThat(next.liveCount()).isEqualTo(index.liveCount()); // -11, +5001
     assertThat(next.deltaCount()).isEqualTo(1);
     assertThat(next.search(fresh, 10, 64, 4, 4, null).ids()).doesNotContain(5000L);
     assertThat(next.search(Published.base().get(11), 10, 64, 4, 4, null).ids()).doesNotContain(11L);
+  }
+
+  @Test
+  void readOutOfOrderTheLaterRecordByTimestampThenOffsetWins() {
+    EncodedRecord delete = new EncodedRecord(5000, true, 1, -1, new byte[0], null, 100, -1, 9);
+    EncodedRecord earlierInsert = new EncodedRecord(5000, false, 1, 0, new byte[0], fresh, 100, -1, 4);
+    EncodedRecord laterInsert = new EncodedRecord(5000, false, 1, 0, new byte[0], fresh, 101, -1, 2);
+    assertThat(changes.put(delete, false)).isTrue();
+    assertThat(changes.put(earlierInsert, false)).as("same time, lower offset: older").isFalse();
+    assertThat(changes.put(laterInsert, false)).as("later time, whatever the offset").isTrue();
+    assertThat(changes.put(delete, true)).as("read in order, the last read wins").isTrue();
   }
 
   @Test

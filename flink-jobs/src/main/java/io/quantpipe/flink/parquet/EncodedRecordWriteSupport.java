@@ -1,6 +1,9 @@
 package io.quantpipe.flink.parquet;
 
+import io.quantpipe.storage.stream.ShardSchema;
 import io.quantpipe.stream.EncodedRecord;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.api.WriteSupport;
@@ -13,7 +16,7 @@ final class EncodedRecordWriteSupport extends WriteSupport<EncodedRecord> {
 
   @Override
   public WriteContext init(Configuration configuration) {
-    return new WriteContext(ShardSchema.SCHEMA, Map.of("quantpipe.layout", "stream-shard-v1"));
+    return new WriteContext(ShardSchema.SCHEMA, Map.of(ShardSchema.LAYOUT_KEY, ShardSchema.LAYOUT));
   }
 
   @Override
@@ -38,6 +41,12 @@ final class EncodedRecordWriteSupport extends WriteSupport<EncodedRecord> {
     out.endField(ShardSchema.INGEST_TS, 5);
     field(6, ShardSchema.SOURCE_OFFSET).addLong(r.sourceOffset());
     out.endField(ShardSchema.SOURCE_OFFSET, 6);
+    if (r.vector() != null) { // an optional field is written only when present
+      ByteBuffer bytes = ByteBuffer.allocate(r.vector().length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      bytes.asFloatBuffer().put(r.vector());
+      field(7, ShardSchema.VECTOR).addBinary(Binary.fromConstantByteArray(bytes.array()));
+      out.endField(ShardSchema.VECTOR, 7);
+    }
     out.endMessage();
   }
 

@@ -1,5 +1,6 @@
 package io.quantpipe.flink.parquet;
 
+import io.quantpipe.storage.stream.ShardSchema;
 import io.quantpipe.stream.EncodedRecord;
 import java.io.IOException;
 import org.apache.flink.api.common.serialization.BulkWriter;

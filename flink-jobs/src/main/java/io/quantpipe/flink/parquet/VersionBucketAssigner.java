@@ -1,5 +1,6 @@
 package io.quantpipe.flink.parquet;
 
+import io.quantpipe.storage.stream.ShardSchema;
 import io.quantpipe.stream.EncodedRecord;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;

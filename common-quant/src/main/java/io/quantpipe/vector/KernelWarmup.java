@@ -4,14 +4,15 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * Compiles the SIMD int8 and 4-bit dot products before the facade uses them. Vector API code is
- * only fast once C2 has compiled it: interpreted or under C1 every vector operation allocates, and
- * the byte-to-float conversions of these two kernels made a call cost ~100 µs instead of ~30 ns,
- * which took a serving node's first query on an sq8 graph to 140–170 ms against 13–17 ms on a float
- * graph (`bin/benchmark-hnsw`'s load_ms). So {@link VectorUtil} starts these two on
- * {@link ScalarVectorOps} while one daemon thread calls the SIMD ones until the JIT has compiled
- * them (about a second), then hands them over. Both give the same bits, so the hand-over changes
- * speed only, never a result. The float kernels do not suffer so and are used from the start.
+ * Compiles the SIMD kernels before the facade uses them. Vector API code is only fast once C2 has
+ * compiled it: interpreted or under C1 every vector operation allocates. The int8 and 4-bit dot
+ * products cost ~100 µs a call instead of ~30 ns, which took a serving node's first query on an
+ * sq8 graph to 140–170 ms against 13–17 ms on a float graph; the float kernels behind a PQ query's
+ * lookup tables and the float32 rescoring did the same to a 1M hybrid-pq node, whose first query
+ * on one core took two seconds. So {@link VectorUtil} starts on {@link ScalarVectorOps} (plain
+ * loops, which C1 compiles within milliseconds) while one daemon thread calls every SIMD kernel
+ * until the JIT has compiled them (a second or two), then hands them over. Both give the same bits,
+ * so the hand-over changes speed only, never a result.
  *
  * <p>Started once per JVM by the facade; thread-safe.
  */
@@ -50,16 +51,48 @@ final class KernelWarmup implements Runnable {
     SplittableRandom r = new SplittableRandom(42);
     float sum = 0;
     for (int len : LENGTHS) {
-      float[] q = new float[len];
-      for (int i = 0; i < len; i++) {
-        q[i] = (float) r.nextGaussian();
-      }
+      float[] q = gaussian(r, len);
+      float[] v = gaussian(r, len);
       byte[] codes = new byte[len];
       r.nextBytes(codes);
       for (int i = 0; i < CALLS; i++) {
-        sum += simd.dotUnsignedBytes(q, codes, 0, len) + simd.dotNibbles(q, codes, 0, len);
+        sum += simd.dot(q, 0, v, 0, len) + simd.squareDistance(q, 0, v, 0, len)
+            + simd.dotUnsignedBytes(q, codes, 0, len) + simd.dotNibbles(q, codes, 0, len)
+            + simd.dotPacked(q, codes, 0, len, 4) + simd.dotPacked(q, codes, 0, len / 2, 2);
       }
     }
+    // The table scans, popcounts, PQ lookup tables and k-means assignment at small sizes: the
+    // calls, not the sizes, are what the JIT counts.
+    int m = 16;
+    float[] table = gaussian(r, m * 256);
+    byte[] codes = new byte[m * 8];
+    r.nextBytes(codes);
+    float[] sums = new float[8];
+    long[] query = {r.nextLong(), r.nextLong()};
+    int[] distances = new int[8];
+    int k = 8;
+    float[] columns = gaussian(r, 16 * k);
+    float[] scores = new float[k];
+    float[] norms = gaussian(r, k);
+    int[] assignment = new int[1];
+    float[] best = new float[1];
+    float[] q = gaussian(r, 16);
+    for (int i = 0; i < CALLS; i++) {
+      sum += simd.lookupSum(table, codes, 0, m) + simd.hamming(query, codes, 0, 2);
+      simd.lookupSums(table, codes, 0, m, 8, sums);
+      simd.hammings(query, codes, 0, 2, 8, distances);
+      simd.transposedScores(q, 0, 16, columns, k, (i & 1) == 0, scores, 0);
+      simd.nearestCentroids(q, 0, 16, 1, columns, norms, 16, k, assignment, best);
+      sum += sums[i & 7] + distances[i & 7] + scores[i & 7] + best[0];
+    }
     sink = sum;
+  }
+
+  private static float[] gaussian(SplittableRandom r, int n) {
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (float) r.nextGaussian();
+    }
+    return x;
   }
 }

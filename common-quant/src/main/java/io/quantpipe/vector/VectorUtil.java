@@ -7,9 +7,9 @@ package io.quantpipe.vector;
  * {@link ScalarVectorOps}. Both give bit-identical results, so the choice changes speed only. The
  * system property {@code quantpipe.vector} = {@code auto} (default), {@code scalar} or
  * {@code panama} overrides it; {@code panama} fails at start when the Vector API is missing rather
- * than running slowly unnoticed. The SIMD int8 and 4-bit dot products take over from the plain ones
- * once a background thread has had them compiled ({@link KernelWarmup}), so that a JVM's first
- * queries on scalar codes do not run interpreted vector code. Static and thread-safe.
+ * than running slowly unnoticed. The SIMD kernels take over from the plain ones once a background
+ * thread has had them compiled ({@link KernelWarmup}), so that a JVM's first queries do not run
+ * interpreted vector code. Static and thread-safe.
  */
 public final class VectorUtil {
   /** The system property that picks the kernels. */
@@ -17,14 +17,15 @@ public final class VectorUtil {
 
   private static final VectorOps OPS = select(System.getProperty(PROPERTY, "auto"));
   /**
-   * The kernels of the scalar-code dot products: plain Java until {@link KernelWarmup} has the SIMD
-   * ones compiled (interpreted, their byte-to-float conversions cost ~100 µs a call).
+   * The kernels calls go to: plain Java until {@link KernelWarmup} has the selected SIMD ones
+   * compiled (interpreted, a vector operation allocates: ~100 µs for a call that then takes 30 ns).
+   * Both give the same bits, so the hand-over changes speed only.
    */
-  private static volatile VectorOps BYTE_OPS = ScalarVectorOps.INSTANCE;
+  private static volatile VectorOps ACTIVE = ScalarVectorOps.INSTANCE;
 
   static {
     if (OPS != ScalarVectorOps.INSTANCE) {
-      KernelWarmup.start(OPS, simd -> BYTE_OPS = simd);
+      KernelWarmup.start(OPS, simd -> ACTIVE = simd);
     }
   }
 
@@ -71,40 +72,40 @@ public final class VectorUtil {
     return OPS.name();
   }
 
-  /** The kernels the scalar-code dot products use at this moment (the selected ones once warmed up). */
-  static VectorOps byteKernels() {
-    return BYTE_OPS;
+  /** The kernels calls go to at this moment (the selected ones once warmed up). */
+  static VectorOps activeKernels() {
+    return ACTIVE;
   }
 
   /** Σ a[i]·b[i] over two whole arrays of equal length. */
   public static float dot(float[] a, float[] b) {
     checkSameLength(a.length, b.length);
-    return OPS.dot(a, 0, b, 0, a.length);
+    return ACTIVE.dot(a, 0, b, 0, a.length);
   }
 
   public static float dot(float[] a, int aOff, float[] b, int bOff, int len) {
-    return OPS.dot(a, aOff, b, bOff, len);
+    return ACTIVE.dot(a, aOff, b, bOff, len);
   }
 
   /** Σ (a[i] − b[i])² over two whole arrays of equal length. */
   public static float squareDistance(float[] a, float[] b) {
     checkSameLength(a.length, b.length);
-    return OPS.squareDistance(a, 0, b, 0, a.length);
+    return ACTIVE.squareDistance(a, 0, b, 0, a.length);
   }
 
   public static float squareDistance(float[] a, int aOff, float[] b, int bOff, int len) {
-    return OPS.squareDistance(a, aOff, b, bOff, len);
+    return ACTIVE.squareDistance(a, aOff, b, bOff, len);
   }
 
   /** Cosine similarity of two whole arrays; 0 when either has zero norm. */
   public static float cosine(float[] a, float[] b) {
     checkSameLength(a.length, b.length);
-    double na = OPS.dot(a, 0, a, 0, a.length);
-    double nb = OPS.dot(b, 0, b, 0, b.length);
+    double na = ACTIVE.dot(a, 0, a, 0, a.length);
+    double nb = ACTIVE.dot(b, 0, b, 0, b.length);
     if (na == 0 || nb == 0) {
       return 0f;
     }
-    return (float) (OPS.dot(a, 0, b, 0, a.length) / Math.sqrt(na * nb));
+    return (float) (ACTIVE.dot(a, 0, b, 0, a.length) / Math.sqrt(na * nb));
   }
 
   /**
@@ -113,7 +114,7 @@ public final class VectorUtil {
    * @throws IllegalArgumentException for a zero vector, which has no direction
    */
   public static void normalize(float[] v, int off, int len) {
-    double norm = Math.sqrt(OPS.dot(v, off, v, off, len));
+    double norm = Math.sqrt(ACTIVE.dot(v, off, v, off, len));
     if (norm == 0) {
       throw new IllegalArgumentException("Cannot normalise a zero vector for cosine similarity");
     }
@@ -124,16 +125,16 @@ public final class VectorUtil {
   }
 
   public static float dotUnsignedBytes(float[] q, byte[] codes, int off, int len) {
-    return BYTE_OPS.dotUnsignedBytes(q, codes, off, len);
+    return ACTIVE.dotUnsignedBytes(q, codes, off, len);
   }
 
   public static float dotPacked(float[] q, byte[] codes, int off, int len, int bits) {
-    return OPS.dotPacked(q, codes, off, len, bits);
+    return ACTIVE.dotPacked(q, codes, off, len, bits);
   }
 
   /** See {@link VectorOps#dotNibbles}; {@code qSplit} comes from {@link #splitNibbleQuery}. */
   public static float dotNibbles(float[] qSplit, byte[] codes, int off, int len) {
-    return BYTE_OPS.dotNibbles(qSplit, codes, off, len);
+    return ACTIVE.dotNibbles(qSplit, codes, off, len);
   }
 
   /**
@@ -152,7 +153,7 @@ public final class VectorUtil {
   }
 
   public static float lookupSum(float[] table, byte[] codes, int off, int m) {
-    return OPS.lookupSum(table, codes, off, m);
+    return ACTIVE.lookupSum(table, codes, off, m);
   }
 
   /** {@link #lookupSum} of {@code count} consecutive {@code m}-byte codes into {@code out}. */
@@ -164,16 +165,16 @@ public final class VectorUtil {
           "lookupSums: %d codes of %d bytes from %d do not fit %d code bytes, a %d-entry table or %d outputs",
           count, m, off, codes.length, table.length, out.length));
     }
-    OPS.lookupSums(table, codes, off, m, count, out);
+    ACTIVE.lookupSums(table, codes, off, m, count, out);
   }
 
   public static int hamming(long[] query, byte[] codes, int off, int words) {
-    return OPS.hamming(query, codes, off, words);
+    return ACTIVE.hamming(query, codes, off, words);
   }
 
   /** {@link #hamming} of {@code count} consecutive codes of {@code 8·words} bytes into {@code out}. */
   public static void hammings(long[] query, byte[] codes, int off, int words, int count, int[] out) {
-    OPS.hammings(query, codes, off, words, count, out);
+    ACTIVE.hammings(query, codes, off, words, count, out);
   }
 
   /** Scores of a sub-vector against {@code k} transposed points; see {@link VectorOps#transposedScores}. */
@@ -185,7 +186,7 @@ public final class VectorUtil {
           "transposedScores: %d dims from %d of a %d-dim query against %d points (a multiple of 8) in %d values,"
               + " into %d outputs from %d", len, qOff, query.length, k, columns.length, out.length, outOff));
     }
-    OPS.transposedScores(query, qOff, len, columns, k, l2, out, outOff);
+    ACTIVE.transposedScores(query, qOff, len, columns, k, l2, out, outOff);
   }
 
   /** The k-means assignment step over a block of points; see {@link VectorOps#nearestCentroids}. */
@@ -195,7 +196,7 @@ public final class VectorUtil {
       throw new IllegalArgumentException("Centroid columns must be dim x k with k a multiple of 8; got k=" + k
           + ", " + columns.length + " values for dim " + dim);
     }
-    OPS.nearestCentroids(points, base, stride, count, columns, norms, dim, k, assignment, score);
+    ACTIVE.nearestCentroids(points, base, stride, count, columns, norms, dim, k, assignment, score);
   }
 
   private static void checkSameLength(int a, int b) {

@@ -87,6 +87,11 @@ public final class HnswPartition implements HnswGraph {
     return new HnswPartition(file, q, header);
   }
 
+  /** Maps every page of the file into the process ({@link MappedFile#touchPages}). */
+  public int touchPages(Runnable betweenChunks) {
+    return file.touchPages(betweenChunks);
+  }
+
   @Override
   public int size() {
     return size;

@@ -53,6 +53,11 @@ public final class MappedVectors implements ScorerSupplier {
     return new MappedVectors(file, dim, (int) count, similarity);
   }
 
+  /** Maps every page of the file into the process ({@link MappedFile#touchPages}). */
+  public int touchPages(Runnable betweenChunks) {
+    return file.touchPages(betweenChunks);
+  }
+
   @Override
   public int size() {
     return count;

@@ -121,7 +121,7 @@ final class VersionFollower implements AutoCloseable {
     reloadCurrent = false;
     ServedVersion next;
     try {
-      next = loader.load(pointer, root, served == null ? BackgroundShare.unlimited()
+      next = loader.load(pointer, root, served != null, served == null ? BackgroundShare.unlimited()
           : new BackgroundShare(options.prepareShare()));
     } catch (CorruptArtifactException | FileNotFoundException | IllegalArgumentException | IllegalStateException e) {
       refuse(pointer, e);

@@ -8,9 +8,9 @@ import java.util.concurrent.TimeUnit;
  * Keeps background work (preparing the next version beside the served one, re-reading the cache)
  * to a share of one core while queries are answered: between steps of work, {@link #pause} sleeps
  * long enough that work takes at most {@code share} of the elapsed time. A preparation that runs
- * flat out (copying and checking 1.7 GB, then warming up) takes the core from the queries for
+ * flat out (checking and mapping 1.7 GB, then warming up) takes the core from the queries for
  * seconds on a node with one, and the tail latency of a switch multiplies; at a quarter of a core
- * it takes four times as long and the queries barely notice.
+ * it takes about four times as long and the p99 stays within 2x.
  *
  * <p>Work is the thread's CPU time: time it waits for a core already crowded by queries is not
  * work, so a busy node does not slow its preparation twice over. Not thread-safe: one per task,

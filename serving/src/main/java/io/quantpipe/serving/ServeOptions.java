@@ -78,7 +78,7 @@ public record ServeOptions(String index, String host, int port, Path cacheDir, i
       Map.entry(MAX_K, "1000"),
       Map.entry(MAX_BATCH, "1024"),
       Map.entry(DRAIN_MS, "30000"),
-      Map.entry(PREPARE_SHARE, "1"),
+      Map.entry(PREPARE_SHARE, "0.25"),
       Map.entry(CACHE_LINK, "true"),
       Map.entry(PORT_FILE, ""),
       Map.entry(STREAM_TOPIC, ""),

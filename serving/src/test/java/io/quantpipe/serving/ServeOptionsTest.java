@@ -23,7 +23,7 @@ class ServeOptionsTest {
     assertThat(o.maxBodyBytes()).isEqualTo(16 << 20);
     assertThat(o.portFile()).isNull();
     assertThat(o.hadoopConf()).isEmpty();
-    assertThat(o.prepareShare()).isEqualTo(1.0);
+    assertThat(o.prepareShare()).isEqualTo(0.25);
     assertThat(o.cacheLink()).isTrue();
     assertThat(o.indexRoot().localPath()).as("a local root is read without Hadoop").isNotNull();
   }

@@ -29,8 +29,8 @@ import java.util.stream.Stream;
  * is what makes a restart with a warm cache download nothing.
  *
  * <p>A root on the cache's own file system (a local root) is not copied: each file is hard-linked
- * into the cache, then checked like a copy. Copying 1.7 GB on the core that answers queries is
- * what made a switch's tail latency multiply; a link costs nothing, and since a version's files
+ * into the cache, then checked like a copy. Copying 1.7 GB takes seconds of the core that answers
+ * queries and writes the disk; a link costs nothing, and since a version's files
  * are never rewritten (a new version is a new directory) and deleting the root's name leaves the
  * cache's, the link is as good as a copy except against the disk's own decay, which then strikes
  * both names at once. {@code cache-link=false} copies anyway.

@@ -10,6 +10,7 @@ import io.quantpipe.quant.pq.PqParams;
 import io.quantpipe.quant.pq.ProductQuantizer;
 import io.quantpipe.quant.scalar.ScalarParams;
 import io.quantpipe.quant.scalar.ScalarQuantizer;
+import io.quantpipe.search.ExactKnn;
 import io.quantpipe.search.ExactSearcher;
 import io.quantpipe.search.QuantizedSearcher;
 import io.quantpipe.search.VectorSearcher;
@@ -40,7 +41,8 @@ import java.util.function.Consumer;
  */
 public final class KernelBenchmark {
   /** The kernels, in the reference's order and with its names. */
-  public static final List<String> KERNELS = List.of("flat", "sq8_encode", "sq8", "sq4", "pq_adc", "hamming", "kmeans");
+  public static final List<String> KERNELS =
+      List.of("flat", "exact_knn", "sq8_encode", "sq8", "sq4", "pq_adc", "pq_encode", "hamming", "kmeans");
   private static final int MAX_QUERIES = 4000;
   private static final int KMEANS_ITERATIONS = 25;
   private static final int CENTROIDS = 256;
@@ -67,11 +69,14 @@ public final class KernelBenchmark {
     for (int q = 0; q < MAX_QUERIES; q++) {
       queries[q] = gaussian(random, d);
     }
-    if (kernels.stream().anyMatch(x -> x.equals("flat") || x.startsWith("sq"))) {
+    if (kernels.stream().anyMatch(x -> x.equals("flat") || x.equals("exact_knn") || x.startsWith("sq"))) {
       FloatVectors base = new FloatVectors(gaussian(random, n * d), d);
       if (kernels.contains("flat")) {
         sink.accept(search("flat", d, new ExactSearcher(base, Similarity.EUCLIDEAN), queries, "vectors",
             params("index", "ExactSearcher", "kernels", VectorUtil.implementation())));
+      }
+      if (kernels.contains("exact_knn")) {
+        sink.accept(exactKnn(d, base, queries));
       }
       for (int bits : new int[] {8, 4}) {
         String name = "sq" + bits;
@@ -106,6 +111,9 @@ public final class KernelBenchmark {
       sink.accept(search("pq_adc", d, new QuantizedSearcher(new EncodedVectors(pq, randomBytes(random, n * m), n), 0),
           queries, "codes", params("M", m, "nbits", 8, "code_bytes", m, "note", "random codebook+codes; includes per-query LUT build")));
     }
+    if (kernels.contains("pq_encode")) {
+      sink.accept(pqEncode(d, m, random));
+    }
     if (kernels.contains("hamming")) {
       Quantizer bq = BinaryQuantizer.sign(d, Similarity.EUCLIDEAN);
       byte[] codes = randomBytes(random, n * bq.codeBytes());
@@ -125,6 +133,61 @@ public final class KernelBenchmark {
       }
     }, MAX_QUERIES);
     return record(kernel, d, params, t.queries(), t.best(), t.median(), n, unit);
+  }
+
+  /**
+   * Exact top-{@code k} of a batch of at least 64 queries ({@link ExactKnn}, as {@code GroundTruth}
+   * and evaluate run it), against the reference's {@code flat_blas} (FAISS's GEMM path, at least 64
+   * queries) and our own query-by-query {@code flat}.
+   */
+  private Map<String, Object> exactKnn(int d, FloatVectors base, float[][] queries) {
+    long[] ids = new long[base.count()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = i;
+    }
+    float[] all = new float[MAX_QUERIES * d];
+    for (int q = 0; q < MAX_QUERIES; q++) {
+      System.arraycopy(queries[q], 0, all, q * d, d);
+    }
+    KernelTimer.Timing t = timer.time(q -> {
+      ExactKnn knn = new ExactKnn(new FloatVectors(java.util.Arrays.copyOf(all, q * d), d), Similarity.EUCLIDEAN, k);
+      knn.add(base.data(), 0, base.count(), ids);
+      knn.ids(k);
+    }, MAX_QUERIES, 64);
+    return record("exact_knn", d, params("index", "ExactKnn", "note", "batched: queries as columns, >=64 queries"),
+        t.queries(), t.best(), t.median(), n, "vectors");
+  }
+
+  /**
+   * PQ encoding of {@code min(n, 2,000)} Gaussian vectors with a random codebook, M = d/8: FAISS's
+   * {@code ProductQuantizer.compute_codes}. The record is the block API ({@link Quantizer#encodeAll},
+   * what Spark and the stream job call); {@code params.single_ns_per_item} is one
+   * {@link Quantizer#encode} call per vector, for comparison.
+   */
+  private Map<String, Object> pqEncode(int d, int m, SplittableRandom random) {
+    int count = Math.min(n, 2_000);
+    float[][] books = new float[m][];
+    for (int j = 0; j < m; j++) {
+      books[j] = gaussian(random, CENTROIDS * (d / m));
+    }
+    ProductQuantizer pq = new ProductQuantizer(Similarity.EUCLIDEAN, d, books);
+    FloatVectors vectors = new FloatVectors(gaussian(random, count * d), d);
+    KernelTimer.Timing block = timer.time(reps -> {
+      for (int r = 0; r < reps; r++) {
+        pq.encodeAll(vectors);
+      }
+    }, 1000);
+    byte[] code = new byte[pq.codeBytes()];
+    KernelTimer.Timing single = timer.time(reps -> {
+      for (int r = 0; r < reps; r++) {
+        for (int i = 0; i < count; i++) {
+          pq.encode(vectors.get(i), code, 0);
+        }
+      }
+    }, 1000);
+    double singleNs = 1e9 * single.best() / ((double) single.queries() * count);
+    return record("pq_encode", d, params("M", m, "nbits", 8, "api", "encodeAll", "single_ns_per_item",
+        Math.round(singleNs * 10) / 10.0), block.queries(), block.best(), block.median(), count, "vectors");
   }
 
   /** FAISS's {@code Kmeans(dsub, 256, niter=25)}: random distinct points as the first centroids. */

@@ -29,14 +29,24 @@ final class KernelTimer {
 
   /** @param run runs the kernel on the first {@code n} queries */
   Timing time(IntConsumer run, int maxQueries) {
+    return time(run, maxQueries, 1);
+  }
+
+  /**
+   * @param run runs the kernel on the first {@code n} queries
+   * @param minQueries the fewest queries a run gets (a batched kernel's batch, as the reference's
+   *     {@code min_nq})
+   */
+  Timing time(IntConsumer run, int maxQueries, int minQueries) {
+    int first = Math.max(FIRST, minQueries);
     long warm = System.nanoTime();
     do {
-      run.accept(FIRST);
+      run.accept(first);
     } while (System.nanoTime() - warm < minSeconds * 1e9);
     long t0 = System.nanoTime();
-    run.accept(FIRST);
+    run.accept(first);
     double dt = Math.max((System.nanoTime() - t0) / 1e9, 1e-6);
-    int queries = (int) Math.min(maxQueries, Math.max(1, Math.ceil(minSeconds * FIRST / dt)));
+    int queries = (int) Math.min(maxQueries, Math.max(minQueries, Math.ceil(minSeconds * first / dt)));
     double[] seconds = new double[Math.max(1, repeat)];
     for (int r = 0; r < seconds.length; r++) {
       long start = System.nanoTime();

@@ -138,4 +138,14 @@ public class KernelsJmh {
     ops.nearestCentroids(points, 0, 8, BLOCK, columns, norms, 8, 256, assignment, scores);
     return assignment;
   }
+
+  /** {@link #kmeansAssign} one point per call: a lone PQ sub-vector or coarse assignment. */
+  @Benchmark
+  @OperationsPerInvocation(BLOCK)
+  public int[] kmeansAssignOne() {
+    for (int i = 0; i < BLOCK; i++) {
+      ops.nearestCentroids(points, i * 8, 8, 1, columns, norms, 8, 256, assignment, scores);
+    }
+    return assignment;
+  }
 }

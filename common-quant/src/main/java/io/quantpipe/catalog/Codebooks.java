@@ -115,6 +115,35 @@ public final class Codebooks {
     return coarse.assign(vector);
   }
 
+  /**
+   * Encodes {@code count} vectors of {@link #dimension()} finite floats held row-major in
+   * {@code vectors[0, count·dim)}, a block at a time ({@link Quantizer#encodeBlock},
+   * {@link CoarseQuantizer#assignBlock}): the same codes and partitions as {@code count}
+   * {@link #encode} calls.
+   *
+   * @param codes receives the codes, {@link #codeBytes()} each, back to back
+   * @param partitions receives each vector's coarse partition
+   * @throws IllegalArgumentException when a value is not finite, naming the vector and dimension
+   */
+  public void encodeBlock(float[] vectors, int count, byte[] codes, int[] partitions) {
+    int dim = dimension();
+    if (vectors.length < count * dim) {
+      throw new IllegalArgumentException(String.format("%d floats hold fewer than %d vectors of dimension %d",
+          vectors.length, count, dim));
+    }
+    if (quantizer != null) {
+      quantizer.encodeBlock(vectors, 0, count, codes, 0);
+    } else {
+      for (int i = 0; i < count * dim; i++) {
+        if (!Float.isFinite(vectors[i])) {
+          throw new IllegalArgumentException(String.format("Cannot encode: vector %d of the block has %s at dimension %d",
+              i / dim, vectors[i], i % dim));
+        }
+      }
+    }
+    coarse.assignBlock(vectors, 0, count, partitions);
+  }
+
   private static float[] fvecs(byte[] bytes, int dim, int count, int version) throws CorruptArtifactException {
     long record = 4L + 4L * dim;
     if (bytes.length != record * count) {

@@ -5,6 +5,7 @@ import io.quantpipe.quant.kmeans.KMeansStatistics;
 import io.quantpipe.quant.kmeans.NearestCentroid;
 import io.quantpipe.vector.FloatVectors;
 import io.quantpipe.vector.Similarity;
+import io.quantpipe.vector.VectorUtil;
 import java.util.Arrays;
 
 /**
@@ -73,13 +74,28 @@ public final class CoarseQuantizer {
     return nearest.nearest(similarity.prepare(vector), 0, nearest.newScratch());
   }
 
+  /**
+   * The partitions of {@code count} raw vectors held row-major from {@code vectors[offset]}, into
+   * {@code out[0, count)}: what {@code count} {@link #assign} calls return, four vectors per pass
+   * over the centroids.
+   */
+  public void assignBlock(float[] vectors, int offset, int count, int[] out) {
+    float[] prepared = Arrays.copyOfRange(vectors, offset, offset + count * dim);
+    if (similarity == Similarity.COSINE) {
+      for (int i = 0; i < count; i++) {
+        VectorUtil.normalize(prepared, i * dim, dim);
+      }
+    }
+    nearest.assign(prepared, 0, dim, count, out, new float[count]);
+  }
+
   /** The {@code nprobe} partitions nearest to a raw query, nearest first. */
   public int[] probe(float[] query, int nprobe) {
     float[] q = similarity.prepare(query);
     int n = Math.min(nprobe, count);
     long[] keyed = new long[count];
     for (int c = 0; c < count; c++) {
-      float d = io.quantpipe.vector.VectorUtil.squareDistance(q, 0, centroids, c * dim, dim);
+      float d = VectorUtil.squareDistance(q, 0, centroids, c * dim, dim);
       keyed[c] = ((long) Float.floatToIntBits(d) << 32) | c; // distances are ≥ 0: int bits sort as floats
     }
     Arrays.sort(keyed);

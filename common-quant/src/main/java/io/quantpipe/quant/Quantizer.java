@@ -46,15 +46,34 @@ public interface Quantizer {
   /** A short human-readable description of the parameters, for tables and logs. */
   String describe();
 
-  /** Encodes a whole batch. */
+  /**
+   * Encodes {@code count} vectors of {@link #dimension()} finite floats, held row-major from
+   * {@code vectors[offset]}, into consecutive codes from {@code dst[dstOff]}: the same bytes as
+   * {@code count} {@link #encode} calls. The batch pipeline and the stream job hand over a block of
+   * vectors at a time, so that a quantizer which can share work across vectors overrides this (PQ
+   * scores a block of sub-vectors against each codebook while the codebook is in cache).
+   *
+   * @throws IllegalArgumentException when a value is not finite, naming the vector's index in the
+   *     block and the dimension
+   */
+  default void encodeBlock(float[] vectors, int offset, int count, byte[] dst, int dstOff) {
+    int dim = dimension();
+    float[] row = new float[dim];
+    for (int i = 0; i < count; i++) {
+      System.arraycopy(vectors, offset + i * dim, row, 0, dim);
+      try {
+        encode(row, dst, dstOff + i * codeBytes());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("Vector " + i + " of the block: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Encodes a whole batch, a block at a time ({@link #encodeBlock}). */
   default EncodedVectors encodeAll(FloatVectors vectors) {
     checkDimension(vectors.dim());
     byte[] codes = new byte[Math.multiplyExact(vectors.count(), codeBytes())];
-    float[] row = new float[vectors.dim()];
-    for (int i = 0; i < vectors.count(); i++) {
-      System.arraycopy(vectors.data(), vectors.offset(i), row, 0, row.length);
-      encode(row, codes, i * codeBytes());
-    }
+    encodeBlock(vectors.data(), 0, vectors.count(), codes, 0);
     return new EncodedVectors(this, codes, vectors.count());
   }
 

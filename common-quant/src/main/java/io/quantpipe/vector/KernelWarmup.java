@@ -70,19 +70,21 @@ final class KernelWarmup implements Runnable {
     float[] sums = new float[8];
     long[] query = {r.nextLong(), r.nextLong()};
     int[] distances = new int[8];
-    int k = 8;
+    int k = 16; // the 16-column and 8-column steps
     float[] columns = gaussian(r, 16 * k);
-    float[] scores = new float[k];
+    float[] scores = new float[4 * k];
     float[] norms = gaussian(r, k);
-    int[] assignment = new int[1];
-    float[] best = new float[1];
-    float[] q = gaussian(r, 16);
+    int[] assignment = new int[4];
+    float[] best = new float[4];
+    float[] q = gaussian(r, 4 * 16);
     for (int i = 0; i < CALLS; i++) {
       sum += simd.lookupSum(table, codes, 0, m) + simd.hamming(query, codes, 0, 2);
       simd.lookupSums(table, codes, 0, m, 8, sums);
       simd.hammings(query, codes, 0, 2, 8, distances);
       simd.transposedScores(q, 0, 16, columns, k, (i & 1) == 0, scores, 0);
-      simd.nearestCentroids(q, 0, 16, 1, columns, norms, 16, k, assignment, best);
+      int points = (i & 1) == 0 ? 4 : 1; // the four-point blocks and the lone-point path
+      simd.nearestCentroids(q, 0, 16, points, columns, norms, 16, (i & 2) == 0 ? k : 8, assignment, best);
+      simd.columnScores(q, 0, 16, points, columns, 16, (i & 2) == 0 ? k : 8, scores);
       sum += sums[i & 7] + distances[i & 7] + scores[i & 7] + best[0];
     }
     sink = sum;

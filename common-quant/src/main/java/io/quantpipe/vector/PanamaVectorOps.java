@@ -28,7 +28,6 @@ final class PanamaVectorOps implements VectorOps {
   private static final VectorShuffle<Float> PAIRS = VectorShuffle.fromValues(F, 1, 0, 3, 2, 5, 4, 7, 6);
   /** Then (0,2) and (4,6). */
   private static final VectorShuffle<Float> QUADS = VectorShuffle.fromValues(F, 2, 3, 0, 1, 6, 7, 4, 5);
-  private static final IntVector IOTA = IntVector.zero(I).addIndex(1);
 
   /** Whether 256-bit float vectors are native here, so this class is faster than plain Java. */
   static boolean supported() {
@@ -180,59 +179,18 @@ final class PanamaVectorOps implements VectorOps {
     LookupScan.hammings(query, codes, off, words, count, out);
   }
 
-  /**
-   * Four points at a time against 8 centroids per vector, so each loaded centroid column is used
-   * four times; per lane the additions are those of the plain loop, in the same order.
-   */
   @Override
   public void nearestCentroids(float[] points, int base, int stride, int count, float[] columns, float[] norms,
                                int dim, int k, int[] assignment, float[] score) {
-    int i = 0;
-    for (; i + 3 < count; i += 4) {
-      int p0 = base + i * stride, p1 = p0 + stride, p2 = p1 + stride, p3 = p2 + stride;
-      FloatVector b0 = FloatVector.broadcast(F, Float.POSITIVE_INFINITY), b1 = b0, b2 = b0, b3 = b0;
-      IntVector i0 = IntVector.zero(I), i1 = i0, i2 = i0, i3 = i0;
-      for (int c = 0; c < k; c += 8) {
-        FloatVector s0 = FloatVector.fromArray(F, norms, c), s1 = s0, s2 = s0, s3 = s0;
-        for (int j = 0; j < dim; j++) {
-          FloatVector col = FloatVector.fromArray(F, columns, j * k + c);
-          s0 = s0.add(col.mul(-2f * points[p0 + j]));
-          s1 = s1.add(col.mul(-2f * points[p1 + j]));
-          s2 = s2.add(col.mul(-2f * points[p2 + j]));
-          s3 = s3.add(col.mul(-2f * points[p3 + j]));
-        }
-        IntVector index = IOTA.add(c);
-        VectorMask<Float> m0 = s0.lt(b0), m1 = s1.lt(b1), m2 = s2.lt(b2), m3 = s3.lt(b3);
-        b0 = b0.blend(s0, m0);
-        b1 = b1.blend(s1, m1);
-        b2 = b2.blend(s2, m2);
-        b3 = b3.blend(s3, m3);
-        i0 = i0.blend(index, m0.cast(I));
-        i1 = i1.blend(index, m1.cast(I));
-        i2 = i2.blend(index, m2.cast(I));
-        i3 = i3.blend(index, m3.cast(I));
-      }
-      settle(b0, i0, assignment, score, i);
-      settle(b1, i1, assignment, score, i + 1);
-      settle(b2, i2, assignment, score, i + 2);
-      settle(b3, i3, assignment, score, i + 3);
-    }
-    if (i < count) {
-      ScalarVectorOps.INSTANCE.nearestCentroidsFrom(points, base, stride, i, count, columns, norms, dim, k,
-          assignment, score);
-    }
+    PanamaColumnScan.nearestCentroids(points, base, stride, count, columns, norms, dim, k, assignment, score);
   }
 
-  /**
-   * The winner across lanes: each lane holds the lowest index reaching its own minimum, so the
-   * lowest index among the lanes at the overall minimum is the plain loop's answer.
-   */
-  private static void settle(FloatVector best, IntVector index, int[] assignment, float[] score, int at) {
-    float min = best.reduceLanes(VectorOperators.MIN);
-    VectorMask<Integer> atMin = best.eq(min).cast(I);
-    assignment[at] = index.reduceLanes(VectorOperators.MIN, atMin);
-    score[at] = min;
+  @Override
+  public void columnScores(float[] points, int base, int stride, int count, float[] columns, int dim, int k,
+                           float[] out) {
+    PanamaColumnScan.columnScores(points, base, stride, count, columns, dim, k, out);
   }
+
 
   /**
    * Eight points per step, one per lane, each adding its terms in lane order: for {@code len < 32}

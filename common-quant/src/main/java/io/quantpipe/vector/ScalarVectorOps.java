@@ -222,4 +222,21 @@ public final class ScalarVectorOps implements VectorOps {
       score[i] = s[best];
     }
   }
+
+  @Override
+  public void columnScores(float[] points, int base, int stride, int count, float[] columns, int dim, int k,
+                           float[] out) {
+    for (int i = 0; i < count; i++) {
+      int p = base + i * stride;
+      int o = i * k;
+      java.util.Arrays.fill(out, o, o + k, 0f);
+      for (int j = 0; j < dim; j++) {
+        float xj = points[p + j];
+        int col = j * k;
+        for (int c = 0; c < k; c++) {
+          out[o + c] += xj * columns[col + c];
+        }
+      }
+    }
+  }
 }

@@ -101,4 +101,14 @@ public interface VectorOps {
    */
   void nearestCentroids(float[] points, int base, int stride, int count, float[] columns, float[] norms,
                         int dim, int k, int[] assignment, float[] score);
+
+  /**
+   * The inner products of a block of points with {@code k} points held as columns: for each point
+   * {@code x = points[base + i·stride, +dim)}, {@code out[i·k + c] = Σ_j x_j·columns[j·k + c]}
+   * (each term rounded to float, added in {@code j} order from 0): exact k-NN with the queries as
+   * columns.
+   *
+   * @param columns {@code dim × k}, {@code k} a multiple of 8
+   */
+  void columnScores(float[] points, int base, int stride, int count, float[] columns, int dim, int k, float[] out);
 }

@@ -199,6 +199,23 @@ public final class VectorUtil {
     ACTIVE.nearestCentroids(points, base, stride, count, columns, norms, dim, k, assignment, score);
   }
 
+  /** Scores of a block of points against columns; see {@link VectorOps#columnScores}. */
+  public static void columnScores(float[] points, int base, int stride, int count, float[] columns, int dim, int k,
+                                  float[] out) {
+    if (k % 8 != 0 || columns.length < dim * k) {
+      throw new IllegalArgumentException("Columns must be dim x k with k a multiple of 8; got k=" + k + ", "
+          + columns.length + " values for dim " + dim);
+    }
+    if (count > 0 && (base < 0 || base + (long) (count - 1) * stride + dim > points.length)) {
+      throw new IndexOutOfBoundsException(count + " points of " + dim + " dims from " + base + " (stride " + stride
+          + ") do not fit in " + points.length + " floats");
+    }
+    if (out.length < (long) count * k) {
+      throw new IllegalArgumentException(count + " x " + k + " scores do not fit in " + out.length + " outputs");
+    }
+    ACTIVE.columnScores(points, base, stride, count, columns, dim, k, out);
+  }
+
   private static void checkSameLength(int a, int b) {
     if (a != b) {
       throw new IllegalArgumentException("Vector dimensions differ: " + a + " != " + b);

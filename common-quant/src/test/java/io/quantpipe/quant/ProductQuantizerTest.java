@@ -50,6 +50,28 @@ class ProductQuantizerTest {
     }
   }
 
+  /** The block API (what Spark and the stream call) gives every vector the code a lone encode gives. */
+  @Test
+  void encodingABlockGivesTheCodesOfOneVectorAtATime() {
+    for (Similarity sim : new Similarity[] {Similarity.EUCLIDEAN, Similarity.COSINE}) {
+      ProductQuantizer pq = PqTrainer.train(SIFT, sim, new PqParams(16, 3, 5), 1, 1);
+      int count = 101; // three full blocks of 32 and a partial one
+      byte[] block = new byte[count * 16];
+      pq.encodeBlock(SIFT.data(), 7 * 128, count, block, 0);
+      byte[] one = new byte[16];
+      for (int i = 0; i < count; i++) {
+        pq.encode(SIFT.get(7 + i), one, 0);
+        assertThat(java.util.Arrays.copyOfRange(block, i * 16, (i + 1) * 16)).as("%s vector %d", sim, i).isEqualTo(one);
+      }
+      assertThat(pq.encodeAll(SIFT.slice(7, 7 + count)).codes()).isEqualTo(block);
+    }
+    ProductQuantizer pq = PqTrainer.train(SIFT, Similarity.EUCLIDEAN, new PqParams(16, 3, 5), 1, 1);
+    float[] vectors = SIFT.slice(0, 40).data().clone();
+    vectors[37 * 128 + 5] = Float.NaN;
+    assertThatThrownBy(() -> pq.encodeBlock(vectors, 0, 40, new byte[40 * 16], 0))
+        .hasMessageContaining("Vector 37 of the block").hasMessageContaining("dimension 5 is NaN");
+  }
+
   @Test
   void sameSeedGivesIdenticalBytesForOneOrSevenPartitions() {
     ProductQuantizer one = PqTrainer.train(SIFT, Similarity.EUCLIDEAN, new PqParams(16, 6, 77), 1, 1);

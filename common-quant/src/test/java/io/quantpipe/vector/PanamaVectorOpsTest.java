@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -145,11 +146,14 @@ class PanamaVectorOpsTest {
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(ints = {1, 4, 8, 16, 96})
-  void nearestCentroidsAgreeAndAreTheTrueNearest(int dim) {
+  /**
+   * Every path of the kernel: blocks of four points and lone points (203 points), and centroid
+   * counts that are and are not multiples of its 16- and 32-centroid steps.
+   */
+  @ParameterizedTest(name = "dim {0}, {1} centroids")
+  @CsvSource({"1, 256", "4, 256", "8, 256", "16, 256", "96, 256", "8, 40", "8, 264", "3, 8", "128, 24"})
+  void nearestCentroidsAgreeAndAreTheTrueNearest(int dim, int k) {
     float[] sift = TestData.siftBase(1000).data();
-    int k = 256;
     int points = 203; // not a multiple of the 4-point block
     float[] columns = new float[dim * k];
     float[] norms = new float[k];
@@ -181,6 +185,35 @@ class PanamaVectorOpsTest {
         chosen = c == simdNearest[i] ? d : chosen;
       }
       assertThat(chosen).as("point %d", i).isCloseTo(best, within(1e-4 * best + 1e-3));
+    }
+  }
+
+  /** Blocks of four points and lone ones, against 16-column steps and an 8-column remainder. */
+  @ParameterizedTest(name = "dim {0}, {1} columns")
+  @CsvSource({"1, 8", "7, 16", "128, 32", "384, 24", "96, 40"})
+  void columnScoresAgreeAndAreTheInnerProducts(int dim, int k) {
+    float[] sift = TestData.siftBase(1000).data();
+    int points = 203;
+    float[] columns = new float[dim * k];
+    for (int c = 0; c < k; c++) {
+      for (int j = 0; j < dim; j++) {
+        columns[j * k + c] = sift[(700 + c) * 128 + j % 128] / (1 + j / 128);
+      }
+    }
+    float[] simd = new float[points * k];
+    float[] plain = new float[points * k];
+    int stride = Math.max(dim, 128);
+    SIMD.columnScores(sift, 5, stride, points, columns, dim, k, simd);
+    PLAIN.columnScores(sift, 5, stride, points, columns, dim, k, plain);
+    for (int i = 0; i < points; i++) {
+      for (int c = 0; c < k; c++) {
+        assertSameBits(simd[i * k + c], plain[i * k + c], "point " + i + ", column " + c);
+        double dot = 0;
+        for (int j = 0; j < dim; j++) {
+          dot += (double) sift[5 + i * stride + j] * columns[j * k + c];
+        }
+        assertThat((double) plain[i * k + c]).isCloseTo(dot, within(1e-5 * Math.abs(dot) + 1e-2));
+      }
     }
   }
 

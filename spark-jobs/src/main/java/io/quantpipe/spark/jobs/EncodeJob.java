@@ -60,8 +60,11 @@ public final class EncodeJob {
     JavaRDD<Row> rows = blocks.mapPartitions(part -> {
       Quantizer q = artifact.value().length == 0 ? null : QuantizerCodec.read(artifact.value(), "quantizer broadcast").quantizer();
       CoarseQuantizer c = new CoarseQuantizer(centroids.value(), p, dim, sim);
-      return new java.util.Iterator<Row>() { // streams: one block in memory at a time
+      int codeBytes = q == null ? 0 : q.codeBytes();
+      return new java.util.Iterator<Row>() { // streams: one block in memory at a time, encoded at once
         private VectorBlock block;
+        private byte[] codes;
+        private int[] partitions;
         private int next;
 
         @Override
@@ -69,6 +72,12 @@ public final class EncodeJob {
           while ((block == null || next == block.size()) && part.hasNext()) {
             block = part.next();
             next = 0;
+            codes = new byte[block.size() * codeBytes];
+            partitions = new int[block.size()];
+            if (q != null) {
+              q.encodeBlock(block.data(), 0, block.size(), codes, 0);
+            }
+            c.assignBlock(block.data(), 0, block.size(), partitions);
           }
           return block != null && next < block.size();
         }
@@ -79,14 +88,10 @@ public final class EncodeJob {
             throw new java.util.NoSuchElementException();
           }
           int i = next++;
-          float[] v = block.row(i);
-          byte[] code = new byte[q == null ? 0 : q.codeBytes()];
-          if (q != null) {
-            q.encode(v, code, 0);
-          }
+          byte[] code = java.util.Arrays.copyOfRange(codes, i * codeBytes, (i + 1) * codeBytes);
           return includeVectors
-              ? RowFactory.create(block.ids()[i], c.assign(v), code, codebookVersion, boxed(v))
-              : RowFactory.create(block.ids()[i], c.assign(v), code, codebookVersion);
+              ? RowFactory.create(block.ids()[i], partitions[i], code, codebookVersion, boxed(block.row(i)))
+              : RowFactory.create(block.ids()[i], partitions[i], code, codebookVersion);
         }
       };
     });

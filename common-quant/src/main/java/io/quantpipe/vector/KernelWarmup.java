@@ -58,7 +58,8 @@ final class KernelWarmup implements Runnable {
       for (int i = 0; i < CALLS; i++) {
         sum += simd.dot(q, 0, v, 0, len) + simd.squareDistance(q, 0, v, 0, len)
             + simd.dotUnsignedBytes(q, codes, 0, len) + simd.dotNibbles(q, codes, 0, len)
-            + simd.dotPacked(q, codes, 0, len, 4) + simd.dotPacked(q, codes, 0, len / 2, 2);
+            + simd.dotPacked(q, codes, 0, len, 4) + simd.dotPacked(q, codes, 0, len / 2, 2)
+            + simd.dotBytes(codes, 0, codes, 0, len);
       }
     }
     // The table scans, popcounts, PQ lookup tables and k-means assignment at small sizes: the

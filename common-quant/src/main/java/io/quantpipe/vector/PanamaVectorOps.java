@@ -3,6 +3,7 @@ package io.quantpipe.vector;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -24,6 +25,7 @@ final class PanamaVectorOps implements VectorOps {
   private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
   private static final VectorSpecies<Byte> B64 = ByteVector.SPECIES_64;
   private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
+  private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
   /** Lane pairs (0,1), (2,3), …: the first level of the horizontal fold. */
   private static final VectorShuffle<Float> PAIRS = VectorShuffle.fromValues(F, 1, 0, 3, 2, 5, 4, 7, 6);
   /** Then (0,2) and (4,6). */
@@ -101,6 +103,29 @@ final class PanamaVectorOps implements VectorOps {
     float r = fold(s0, s1, s2, s3);
     for (; i < len; i++) {
       r += q[i] * (codes[off + i] & 0xFF);
+    }
+    return r;
+  }
+
+  /**
+   * Sixteen bytes per step widened to 16-bit lanes (zero-extended), multiplied in 16-bit lanes as
+   * unsigned (the product of two values below 256 fits 16 bits unsigned), then widened to 32-bit
+   * sums; integers, so the order of the additions does not matter.
+   */
+  @Override
+  public int dotBytes(byte[] a, int aOff, byte[] b, int bOff, int len) {
+    IntVector s0 = IntVector.zero(I), s1 = s0;
+    int i = 0;
+    for (int bound = len & ~15; i < bound; i += 16) {
+      ShortVector x = (ShortVector) ByteVector.fromArray(B128, a, aOff + i).convertShape(VectorOperators.B2S, S, 0);
+      ShortVector y = (ShortVector) ByteVector.fromArray(B128, b, bOff + i).convertShape(VectorOperators.B2S, S, 0);
+      ShortVector p = x.and((short) 0xFF).mul(y.and((short) 0xFF)); // mod 2^16: the unsigned product
+      s0 = s0.add(((IntVector) p.convertShape(VectorOperators.S2I, I, 0)).and(0xFFFF));
+      s1 = s1.add(((IntVector) p.convertShape(VectorOperators.S2I, I, 1)).and(0xFFFF));
+    }
+    int r = s0.add(s1).reduceLanes(VectorOperators.ADD);
+    for (; i < len; i++) {
+      r += (a[aOff + i] & 0xFF) * (b[bOff + i] & 0xFF);
     }
     return r;
   }

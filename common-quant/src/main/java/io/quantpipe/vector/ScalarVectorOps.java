@@ -239,4 +239,13 @@ public final class ScalarVectorOps implements VectorOps {
       }
     }
   }
+
+  @Override
+  public int dotBytes(byte[] a, int aOff, byte[] b, int bOff, int len) {
+    int s = 0;
+    for (int i = 0; i < len; i++) {
+      s += (a[aOff + i] & 0xFF) * (b[bOff + i] & 0xFF);
+    }
+    return s;
+  }
 }

@@ -40,6 +40,12 @@ public interface VectorOps {
   float dotUnsignedBytes(float[] q, byte[] codes, int off, int len);
 
   /**
+   * Σ a[i]·b[i] over {@code len} unsigned 8-bit codes, in integers (exact, so every implementation
+   * agrees whatever its order): code against code, as a graph build over int8 codes scores them.
+   */
+  int dotBytes(byte[] a, int aOff, byte[] b, int bOff, int len);
+
+  /**
    * Σ q[i]·code[i] over {@code len} 4-bit codes packed two per byte (dimension {@code i} in byte
    * {@code i/2}, low nibble first), with the query in <em>nibble-split</em> layout
    * ({@link VectorUtil#splitNibbleQuery}): within each full block of 16 dimensions, the 8 even

@@ -124,6 +124,15 @@ public final class VectorUtil {
     }
   }
 
+  /** Σ a[i]·b[i] over {@code len} unsigned 8-bit codes of two code arrays, exact. */
+  public static int dotBytes(byte[] a, int aOff, byte[] b, int bOff, int len) {
+    if (aOff < 0 || bOff < 0 || len < 0 || aOff + len > a.length || bOff + len > b.length) {
+      throw new IndexOutOfBoundsException(String.format("%d codes from %d and %d do not fit in %d and %d bytes",
+          len, aOff, bOff, a.length, b.length));
+    }
+    return ACTIVE.dotBytes(a, aOff, b, bOff, len);
+  }
+
   public static float dotUnsignedBytes(float[] q, byte[] codes, int off, int len) {
     return ACTIVE.dotUnsignedBytes(q, codes, off, len);
   }

@@ -188,6 +188,25 @@ class PanamaVectorOpsTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {1, 15, 16, 17, 128, 384, 1536, 1537})
+  void dotBytesIsTheExactIntegerSum(int len) {
+    SplittableRandom r = new SplittableRandom(len);
+    byte[] a = new byte[len + 3];
+    byte[] b = new byte[len + 5];
+    r.nextBytes(a);
+    r.nextBytes(b);
+    java.util.Arrays.fill(a, 0, Math.min(len, 8), (byte) 0xFF); // 255 x 255 overflows a signed 16-bit product
+    java.util.Arrays.fill(b, 0, Math.min(len, 8), (byte) 0xFF);
+    long expected = 0;
+    for (int i = 0; i < len; i++) {
+      expected += (a[i] & 0xFF) * (long) (b[i] & 0xFF);
+    }
+    assertThat(SIMD.dotBytes(a, 0, b, 0, len)).isEqualTo((int) expected);
+    assertThat(PLAIN.dotBytes(a, 0, b, 0, len)).isEqualTo((int) expected);
+    assertThat(SIMD.dotBytes(a, 3, b, 5, len)).isEqualTo(PLAIN.dotBytes(a, 3, b, 5, len));
+  }
+
   /** Blocks of four points and lone ones, against 16-column steps and an 8-column remainder. */
   @ParameterizedTest(name = "dim {0}, {1} columns")
   @CsvSource({"1, 8", "7, 16", "128, 32", "384, 24", "96, 40"})

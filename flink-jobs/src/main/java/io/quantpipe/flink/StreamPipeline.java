@@ -6,7 +6,7 @@ import io.quantpipe.catalog.CodebookRelease;
 import io.quantpipe.catalog.Codebooks;
 import io.quantpipe.config.ConfFile;
 import io.quantpipe.flink.codebook.CodebookWatcherSource;
-import io.quantpipe.flink.codebook.EncodeFunction;
+import io.quantpipe.flink.codebook.EncodeOperator;
 import io.quantpipe.storage.IndexRoot;
 import io.quantpipe.flink.parquet.ParquetShardWriterFactory;
 import io.quantpipe.flink.parquet.VersionBucketAssigner;
@@ -32,7 +32,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
@@ -118,23 +118,23 @@ public final class StreamPipeline {
     env.getConfig().enableObjectReuse();
     var raw = env.fromSource(source, WatermarkStrategy.noWatermarks(), "inserts").uid("kafka-inserts")
         .setParallelism(o.parallelism());
-    BroadcastStream<CodebookRelease> codebooks = env
+    DataStream<CodebookRelease> codebooks = env
         .fromSource(new CodebookWatcherSource(o.indexRoot(), o.codebookPollMillis()), WatermarkStrategy.noWatermarks(),
             "codebook watcher", TypeInformation.of(CodebookRelease.class))
-        .uid("codebook-watcher").setParallelism(1)
-        .broadcast(EncodeFunction.CODEBOOKS);
-    SingleOutputStreamOperator<EncodedRecord> encoded = raw.connect(codebooks)
-        .process(new EncodeFunction(o.driftThresholds(), o.failureDrillAfter(), o.outputVectors())).uid("encode").name("parse + encode")
-        .setParallelism(o.parallelism());
+        .uid("codebook-watcher").setParallelism(1);
+    SingleOutputStreamOperator<EncodedRecord> encoded = raw.connect(codebooks.broadcast())
+        .transform("parse + encode", TypeInformation.of(EncodedRecord.class),
+            new EncodeOperator(o.driftThresholds(), o.failureDrillAfter(), o.outputVectors()))
+        .uid("encode").setParallelism(o.parallelism());
     encoded.sinkTo(sink(o, "encoded", new EncodedRecordSerializer(o.outputTopic())))
         .uid("sink-encoded").name("encoded → " + o.outputTopic()).setParallelism(o.parallelism());
-    encoded.getSideOutput(EncodeFunction.DEAD_LETTERS).sinkTo(sink(o, "dead-letters", new DeadLetterSerializer(o.deadLetterTopic())))
+    encoded.getSideOutput(EncodeOperator.DEAD_LETTERS).sinkTo(sink(o, "dead-letters", new DeadLetterSerializer(o.deadLetterTopic())))
         .uid("sink-dead-letters").name("dead letters → " + o.deadLetterTopic()).setParallelism(o.parallelism());
     if (!o.parquetOutput().isEmpty()) {
       encoded.sinkTo(parquetSink(o.parquetOutput())).uid("sink-parquet").name("encoded → parquet")
           .setParallelism(o.parallelism());
     }
-    encoded.getSideOutput(EncodeFunction.DRIFT)
+    encoded.getSideOutput(EncodeOperator.DRIFT)
         .sinkTo(sink(o, "drift", new DriftReportSerializer(o.driftTopic())))
         .uid("sink-drift").name("drift → " + o.driftTopic()).setParallelism(1);
   }

@@ -134,6 +134,16 @@ class StreamQuantizerJobIT {
     }
     assertThat(out).hasSize(301);
     assertThat(seen).hasSize(300).allSatisfy((id, n) -> assertThat(n).as("copies of id %d", id).isEqualTo(1));
+    // Inserts are encoded in blocks, deletes pass straight through: the order of each input partition's
+    // records must survive it (in every output partition, source offsets per source partition only rise).
+    Map<String, Long> last = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : out) {
+      EncodedRecord e = EncodedRecordJson.fromBytes(r.value());
+      String stream = r.partition() + "<-" + e.sourcePartition();
+      Long before = last.put(stream, e.sourceOffset());
+      assertThat(before == null || before < e.sourceOffset()).as("order of %s at offset %d", stream, e.sourceOffset())
+          .isTrue();
+    }
 
     Map<String, String> reasons = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : dead) {

@@ -34,6 +34,8 @@ final class IntervalSearch {
    */
   private static final float[] MIN_MSE_CLIP = {0.798f, 1.493f, 2.051f, 2.514f, 2.916f, 3.278f, 3.611f, 3.922f};
 
+  private static final int UU = 0, US = 1, SS = 2, XU = 3, XS = 4, SUMS = 5;
+
   private final int maxCode;
   private final float clip;
   private final double lambda;
@@ -73,24 +75,13 @@ final class IntervalSearch {
     if (norm2 == 0 || !(interval[1] > interval[0])) {
       return; // x = 0 or constant components: nothing to trade, any interval reconstructs them alike
     }
-    double best = loss(x, interval[0], interval[1], norm2);
+    double[] sums = new double[SUMS];
+    double best = pass(x, interval[0], interval[1], norm2, sums);
     double parallel = (1 - lambda) / norm2;
     for (int it = 0; it < iterations; it++) {
       float a = interval[0];
       float b = interval[1];
-      float inv = inverseStep(a, b);
-      // Sums over i of u_i², u_i·s_i, s_i², x_i·u_i, x_i·s_i, with s_i = k_i/maxCode, u_i = 1 − s_i,
-      // so that x̂_i = a·u_i + b·s_i.
-      double uu = 0, us = 0, ss = 0, xu = 0, xs = 0;
-      for (float xi : x) {
-        double s = (double) code(xi, a, b, inv, maxCode) / maxCode;
-        double u = 1 - s;
-        uu += u * u;
-        us += u * s;
-        ss += s * s;
-        xu += xi * u;
-        xs += xi * s;
-      }
+      double uu = sums[UU], us = sums[US], ss = sums[SS], xu = sums[XU], xs = sums[XS];
       // ∂L/∂a = ∂L/∂b = 0 with the codes fixed: M·(a, b) = (xu, xs), because (1 − λ)/‖x‖²·‖x‖² + λ = 1.
       double m00 = parallel * xu * xu + lambda * uu;
       double m01 = parallel * xu * xs + lambda * us;
@@ -104,7 +95,8 @@ final class IntervalSearch {
       if (!(nb > na) || !Float.isFinite(na) || !Float.isFinite(nb) || (na == a && nb == b)) {
         return;
       }
-      double l = loss(x, na, nb, norm2);
+      // One pass gives both the candidate's loss and, if it is kept, the sums of the next step.
+      double l = pass(x, na, nb, norm2, sums);
       if (l > best) {
         return;
       }
@@ -137,16 +129,40 @@ final class IntervalSearch {
 
   /** {@code L(a, b)} of the centred vector {@code x}; see the class comment. */
   double loss(float[] x, float a, float b, double norm2) {
+    return pass(x, a, b, norm2, new double[SUMS]);
+  }
+
+  /**
+   * One pass over {@code x} with the codes of {@code [a, b]}: returns {@code L(a, b)} and writes into
+   * {@code sums} the normal equations' sums of {@code u_i², u_i·s_i, s_i², x_i·u_i, x_i·s_i}, with
+   * {@code s_i = k_i/maxCode} and {@code u_i = 1 − s_i}, so that {@code x̂_i = a·u_i + b·s_i}. They
+   * are derived from the exact integer sums {@code Σ k_i}, {@code Σ k_i²} and from {@code Σ x_i·k_i}
+   * and {@code Σ x_i}, which costs no division per component.
+   */
+  private double pass(float[] x, float a, float b, double norm2, double[] sums) {
     float delta = step(a, b, maxCode);
     float inv = inverseStep(a, b);
-    double along = 0;
-    double total = 0;
+    double along = 0, total = 0, xk = 0, xSum = 0;
+    long kSum = 0, kSquares = 0;
     for (float xi : x) {
-      float reconstructed = a + delta * code(xi, a, b, inv, maxCode);
+      int k = code(xi, a, b, inv, maxCode);
+      float reconstructed = a + delta * k;
       double err = xi - reconstructed;
       along += xi * err;
       total += err * err;
+      kSum += k;
+      kSquares += (long) k * k;
+      xk += (double) xi * k;
+      xSum += xi;
     }
+    double m = maxCode;
+    double sSum = kSum / m;
+    double ss = kSquares / (m * m);
+    sums[SS] = ss;
+    sums[US] = sSum - ss;
+    sums[UU] = x.length - 2 * sSum + ss;
+    sums[XS] = xk / m;
+    sums[XU] = xSum - xk / m;
     return (1 - lambda) * along * along / norm2 + lambda * total;
   }
 }

@@ -19,13 +19,15 @@ package io.quantpipe.format;
  *            BINARY            float32[d] centre (all zero for the sign variant)
  *            ASYMMETRIC_BINARY float32[d] mean; uint8 rotated; if rotated float32[d·d] rotation, row-major
  *            PRODUCT           int32 m; int32 ksub (256); float32[m·256·(d/m)] codebooks, subspace-major
+ *            OPTIMIZED_SCALAR  uint8 bits; float32 lambda; int32 iterations; float32[d] mean
  * 24+P+N   int32 LE        CRC32C of every preceding byte
  * </pre>
  *
  * <p>Readers accept versions {@code [VERSION_START, VERSION_CURRENT]}; writers write only the
  * current version. Version history:
  * <ul>
- *   <li>1: first version.
+ *   <li>1: first version. The kind OPTIMIZED_SCALAR (id 6) was added later within version 1: it
+ *       changes no existing layout, and a reader that predates it refuses it by its unknown kind id.
  * </ul>
  */
 public final class ArtifactFormat {

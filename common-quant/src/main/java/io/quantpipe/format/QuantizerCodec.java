@@ -4,6 +4,8 @@ import io.quantpipe.quant.Quantizer;
 import io.quantpipe.quant.QuantizerKind;
 import io.quantpipe.quant.binary.AsymmetricBinaryQuantizer;
 import io.quantpipe.quant.binary.BinaryQuantizer;
+import io.quantpipe.quant.osq.OptimizedScalarQuantizer;
+import io.quantpipe.quant.osq.OsqParams;
 import io.quantpipe.quant.pq.ProductQuantizer;
 import io.quantpipe.quant.pq.PqParams;
 import io.quantpipe.quant.scalar.ScalarQuantizer;
@@ -157,6 +159,13 @@ public final class QuantizerCodec {
       for (int j = 0; j < p.m(); j++) {
         putFloats(buf, p.codebook(j));
       }
+    } else if (q instanceof OptimizedScalarQuantizer) {
+      OptimizedScalarQuantizer o = (OptimizedScalarQuantizer) q;
+      buf = allocate(1 + 4 + 4 + 4L * d);
+      buf.put((byte) o.bits());
+      buf.putFloat(o.params().lambda());
+      buf.putInt(o.params().iterations());
+      putFloats(buf, o.mean());
     } else {
       throw new IllegalArgumentException("No codec for quantizer " + q.getClass().getName());
     }
@@ -194,6 +203,10 @@ public final class QuantizerCodec {
           books[j] = getFloats(buf, ksub * (dim / m));
         }
         return new ProductQuantizer(similarity, dim, books);
+      }
+      case OPTIMIZED_SCALAR: {
+        OsqParams params = new OsqParams(buf.get(), buf.getFloat(), buf.getInt());
+        return new OptimizedScalarQuantizer(similarity, params, getFloats(buf, dim));
       }
       default:
         throw new IllegalArgumentException("no reader for kind " + kind);

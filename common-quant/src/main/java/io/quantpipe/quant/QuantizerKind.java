@@ -12,7 +12,12 @@ public enum QuantizerKind {
   /** One bit per dimension of the centred vector plus per-vector corrections, scored against a float query. */
   ASYMMETRIC_BINARY((byte) 3),
   /** Product quantization: M subspaces × 256 centroids, one byte per subspace. */
-  PRODUCT((byte) 4);
+  PRODUCT((byte) 4),
+  /**
+   * Uniform scalar quantization at 8, 4, 2 or 1 bits of the centred vector on an interval chosen per
+   * vector by an anisotropic loss, plus per-vector corrections.
+   */
+  OPTIMIZED_SCALAR((byte) 6);
 
   private final byte id;
 

@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * A precision/memory trade-off a user picks by name: {@code none} (float32), {@code sq8},
- * {@code sq4}, {@code sq2}, {@code bq}, {@code bq-centred}, {@code bq-asym}, {@code pq}, or
+ * {@code sq4}, {@code sq2}, {@code bq}, {@code bq-centred}, {@code bq-asym}, {@code pq}, {@code osq8}, {@code osq4}, {@code osq2}, {@code osq1} (optimized
+ * scalar quantization: a per-vector interval, see {@code OptimizedScalarQuantizer}), or
  * {@code hybrid-<q>}: search the codes of {@code q} for an oversampled candidate list, then rescore
  * it with the float32 vectors.
  *
@@ -22,7 +23,8 @@ public record Strategy(String name, Base base, boolean hybrid) {
 
   /** The encodings. */
   public enum Base {
-    NONE("none"), SQ8("sq8"), SQ4("sq4"), SQ2("sq2"), BQ("bq"), BQ_CENTRED("bq-centred"), BQ_ASYM("bq-asym"), PQ("pq");
+    NONE("none"), SQ8("sq8"), SQ4("sq4"), SQ2("sq2"), BQ("bq"), BQ_CENTRED("bq-centred"), BQ_ASYM("bq-asym"), PQ("pq"),
+    OSQ8("osq8"), OSQ4("osq4"), OSQ2("osq2"), OSQ1("osq1");
 
     private final String cliName;
 
@@ -54,7 +56,7 @@ public record Strategy(String name, Base base, boolean hybrid) {
       }
     }
     throw new IllegalArgumentException("Unknown strategy '" + text + "'; expected none, sq8, sq4, sq2, bq, bq-centred, "
-        + "bq-asym, pq, or hybrid-<one of those but none> (hybrid-bq rescoring bq-asym candidates, hybrid-bq-sign Hamming ones)");
+        + "bq-asym, pq, osq8, osq4, osq2, osq1, or hybrid-<one of those but none> (hybrid-bq rescoring bq-asym candidates, hybrid-bq-sign Hamming ones)");
   }
 
   /** Parses a comma-separated list, keeping order and refusing duplicates. */

@@ -3,6 +3,8 @@ package io.quantpipe.strategy;
 import io.quantpipe.quant.Quantizer;
 import io.quantpipe.quant.binary.AsymmetricBinaryQuantizer;
 import io.quantpipe.quant.binary.BinaryQuantizer;
+import io.quantpipe.quant.osq.OptimizedScalarQuantizer;
+import io.quantpipe.quant.osq.OsqParams;
 import io.quantpipe.quant.pq.PqParams;
 import io.quantpipe.quant.pq.PqTrainer;
 import io.quantpipe.quant.scalar.ScalarParams;
@@ -58,6 +60,11 @@ public final class StrategyTrainer {
         return BinaryQuantizer.centred(stats, similarity);
       case BQ_ASYM:
         return AsymmetricBinaryQuantizer.train(stats, similarity, options.rotateBinary(), options.seed());
+      case OSQ8:
+      case OSQ4:
+      case OSQ2:
+      case OSQ1:
+        return OptimizedScalarQuantizer.train(stats, similarity, osqParams(strategy));
       case PQ:
         throw new IllegalArgumentException("PQ trains by Lloyd iterations over the data, not from statistics: "
             + "use PqTrainer");
@@ -84,6 +91,11 @@ public final class StrategyTrainer {
     }
   }
 
+  /** The optimized scalar parameters of an {@code osq<B>} strategy: Lucene's lambda and iterations at B bits. */
+  static OsqParams osqParams(Strategy strategy) {
+    return OsqParams.defaults(Integer.parseInt(strategy.base().cliName().substring("osq".length())));
+  }
+
   /** The parameters a strategy was trained with, as written to artifacts, manifests and JSON rows. */
   public static Map<String, Object> describe(Strategy strategy, int dim, TrainingOptions options, int n) {
     Map<String, Object> p = new LinkedHashMap<>();
@@ -100,6 +112,19 @@ public final class StrategyTrainer {
           p.put("upper_quantile", sp.upperQuantile());
           p.put("calibration_samples", Math.min(n, options.calibrationSamples()));
         }
+        p.put("scoring", "asymmetric");
+        break;
+      }
+      case OSQ8:
+      case OSQ4:
+      case OSQ2:
+      case OSQ1: {
+        OsqParams op = osqParams(strategy);
+        p.put("bits", op.bits());
+        p.put("interval", "optimized");
+        p.put("centre", "mean");
+        p.put("lambda", Double.valueOf(Float.toString(op.lambda()))); // 0.1, not 0.10000000149
+        p.put("iterations", op.iterations());
         p.put("scoring", "asymmetric");
         break;
       }

@@ -4,6 +4,8 @@ import io.quantpipe.TestData;
 import io.quantpipe.quant.Quantizer;
 import io.quantpipe.quant.binary.AsymmetricBinaryQuantizer;
 import io.quantpipe.quant.binary.BinaryQuantizer;
+import io.quantpipe.quant.osq.OptimizedScalarQuantizer;
+import io.quantpipe.quant.osq.OsqParams;
 import io.quantpipe.quant.pq.PqParams;
 import io.quantpipe.quant.pq.PqTrainer;
 import io.quantpipe.quant.scalar.ScalarParams;
@@ -20,8 +22,8 @@ import java.util.Map;
 
 /**
  * Writes the golden v1 artifacts under src/test/resources/fixtures, with the code each gives for
- * siftsmall query 0. Run it only when a new format version is introduced (then add, never replace,
- * fixtures): {@code GoldenFixturesTest} pins every released version.
+ * siftsmall query 0. Run it when a new format version or quantizer kind is introduced: it adds the
+ * missing fixtures and never replaces one: {@code GoldenFixturesTest} pins every released version.
  */
 public final class GoldenFixtures {
   static final Path DIR = Path.of("src", "test", "resources", "fixtures");
@@ -34,6 +36,7 @@ public final class GoldenFixtures {
     q.put("binary-v1", BinaryQuantizer.centred(sift, Similarity.EUCLIDEAN));
     q.put("bq-asym-v1", AsymmetricBinaryQuantizer.train(sift, Similarity.EUCLIDEAN, false, 1));
     q.put("pq-v1", PqTrainer.train(sift, Similarity.EUCLIDEAN, new PqParams(16, 2, 1), 1, 1));
+    q.put("osq4-v1", OptimizedScalarQuantizer.train(sift, Similarity.EUCLIDEAN, OsqParams.defaults(4)));
     return q;
   }
 
@@ -41,14 +44,24 @@ public final class GoldenFixtures {
     return FvecsReader.readFvecs(TestData.siftsmall().resolve("query.fvecs"), 1).get(0);
   }
 
+  /**
+   * Writes the fixtures that do not exist yet and appends their codes: a released fixture is never
+   * rewritten, so a change that would alter it fails {@code QuantizerCodecTest} instead.
+   */
   public static void main(String[] args) throws IOException {
-    StringBuilder codes = new StringBuilder("# code of siftsmall query 0 under each golden artifact (hex)\n");
+    Path codesFile = DIR.resolve("codes-v1.properties");
+    StringBuilder codes = new StringBuilder(Files.exists(codesFile) ? Files.readString(codesFile)
+        : "# code of siftsmall query 0 under each golden artifact (hex)\n");
     for (Map.Entry<String, Quantizer> e : quantizers().entrySet()) {
-      Files.write(DIR.resolve(e.getKey() + ".qpa"), QuantizerCodec.toBytes(e.getValue(), "{\"fixture\":\"" + e.getKey() + "\"}"));
+      Path file = DIR.resolve(e.getKey() + ".qpa");
+      if (Files.exists(file)) {
+        continue;
+      }
+      Files.write(file, QuantizerCodec.toBytes(e.getValue(), "{\"fixture\":\"" + e.getKey() + "\"}"));
       byte[] code = new byte[e.getValue().codeBytes()];
       e.getValue().encode(probe(), code, 0);
       codes.append(e.getKey()).append('=').append(HexFormat.of().formatHex(code)).append('\n');
     }
-    Files.writeString(DIR.resolve("codes-v1.properties"), codes);
+    Files.writeString(codesFile, codes);
   }
 }

@@ -34,7 +34,7 @@ class QuantizerCodecTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"sq8-v1", "sq4-v1", "binary-v1", "bq-asym-v1", "pq-v1"})
+  @ValueSource(strings = {"sq8-v1", "sq4-v1", "binary-v1", "bq-asym-v1", "pq-v1", "osq4-v1"})
   void roundTripIsBitExact(String name) throws IOException {
     Quantizer q = QUANTIZERS.get(name);
     Path file = dir.resolve(name + ".qpa");
@@ -53,7 +53,7 @@ class QuantizerCodecTest {
 
   /** Golden v1 files written by an earlier build must read, re-encode identically, and give the same codes. */
   @ParameterizedTest
-  @ValueSource(strings = {"sq8-v1", "sq4-v1", "binary-v1", "bq-asym-v1", "pq-v1"})
+  @ValueSource(strings = {"sq8-v1", "sq4-v1", "binary-v1", "bq-asym-v1", "pq-v1", "osq4-v1"})
   void goldenVersionOneFilesStillRead(String name) throws IOException {
     byte[] golden = fixture(name + ".qpa");
     QuantizerArtifact artifact = QuantizerCodec.read(golden, name);
@@ -104,6 +104,26 @@ class QuantizerCodecTest {
     byte[] unknownKind = withChecksum(good, 4, (byte) 99);
     assertThatThrownBy(() -> QuantizerCodec.read(unknownKind, "k.qpa"))
         .hasMessage("k.qpa: malformed payload: Unknown quantizer kind id 99");
+  }
+
+  /** An optimized scalar artifact is checked like every other: flipped bytes, a newer version, bad parameters. */
+  @Test
+  void corruptOrUnknownVersionOrMalformedOsqArtifactIsRefused() throws IOException {
+    byte[] good = fixture("osq4-v1.qpa");
+    for (int i = 0; i < good.length; i += 5) {
+      byte[] bad = good.clone();
+      bad[i] ^= 0x04;
+      assertThatThrownBy(() -> QuantizerCodec.read(bad, "osq.qpa")).isInstanceOf(CorruptArtifactException.class);
+    }
+    assertThatThrownBy(() -> QuantizerCodec.read(withChecksum(good, 5, (byte) 9), "osq.qpa"))
+        .hasMessage("osq.qpa: format version 9 is not supported: this reader reads versions 1 to 1 (written by a newer quantpipe: upgrade to read it)");
+    int payload = ArtifactFormat.FIXED_HEADER + ByteBuffer.wrap(good, 12, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() + 8;
+    assertThatThrownBy(() -> QuantizerCodec.read(withChecksum(good, payload, (byte) 3), "osq.qpa"))
+        .hasMessage("osq.qpa: malformed payload: Optimized scalar quantization supports 8, 4, 2 or 1 bits; bits=3");
+    byte[] noLambda = good.clone();
+    ByteBuffer.wrap(noLambda, payload + 1, 4).order(ByteOrder.LITTLE_ENDIAN).putFloat(0f);
+    assertThatThrownBy(() -> QuantizerCodec.read(withChecksum(noLambda, payload + 1, noLambda[payload + 1]), "osq.qpa"))
+        .hasMessage("osq.qpa: malformed payload: Optimized scalar quantization needs 0 < lambda <= 1; lambda=0.0");
   }
 
   @Test

@@ -18,6 +18,19 @@ class StrategyTest {
   }
 
   @Test
+  void parsesOptimizedScalarStrategiesAndDescribesThem() {
+    assertThat(Strategy.parseList("osq8,osq4,osq2,osq1,hybrid-osq4")).extracting(Strategy::base)
+        .containsExactly(Strategy.Base.OSQ8, Strategy.Base.OSQ4, Strategy.Base.OSQ2, Strategy.Base.OSQ1, Strategy.Base.OSQ4);
+    assertThat(Strategy.parse("hybrid-osq4").referenceMethod()).isEqualTo("osq4_rescore");
+    TrainingOptions options = new TrainingOptions(7, 0, 25, 50_000, 10_000, true, 1);
+    assertThat(StrategyTrainer.describe(Strategy.parse("osq4"), 384, options, 1000)).containsExactly(
+        java.util.Map.entry("strategy", "osq4"), java.util.Map.entry("bits", 4), java.util.Map.entry("interval", "optimized"),
+        java.util.Map.entry("centre", "mean"), java.util.Map.entry("lambda", 0.1), java.util.Map.entry("iterations", 5),
+        java.util.Map.entry("scoring", "asymmetric"), java.util.Map.entry("seed", 7L));
+    assertThat(StrategyTrainer.osqParams(Strategy.parse("osq2"))).isEqualTo(io.quantpipe.quant.osq.OsqParams.defaults(2));
+  }
+
+  @Test
   void refusesUnknownDuplicateAndEmpty() {
     assertThatThrownBy(() -> Strategy.parse("sq16")).hasMessageStartingWith("Unknown strategy 'sq16'; expected none, sq8");
     assertThatThrownBy(() -> Strategy.parse("hybrid-none")).hasMessageStartingWith("Unknown strategy 'hybrid-none'");

@@ -19,6 +19,8 @@ package io.quantpipe.format;
  *            BINARY            float32[d] centre (all zero for the sign variant)
  *            ASYMMETRIC_BINARY float32[d] mean; uint8 rotated; if rotated float32[d·d] rotation, row-major
  *            PRODUCT           int32 m; int32 ksub (256); float32[m·256·(d/m)] codebooks, subspace-major
+ *            RABITQ            its own payload version (uint8, 1) then its fields: see
+ *                              {@link io.quantpipe.quant.rabitq.RaBitQCodec}
  * 24+P+N   int32 LE        CRC32C of every preceding byte
  * </pre>
  *

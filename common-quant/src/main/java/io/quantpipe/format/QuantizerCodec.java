@@ -6,6 +6,8 @@ import io.quantpipe.quant.binary.AsymmetricBinaryQuantizer;
 import io.quantpipe.quant.binary.BinaryQuantizer;
 import io.quantpipe.quant.pq.ProductQuantizer;
 import io.quantpipe.quant.pq.PqParams;
+import io.quantpipe.quant.rabitq.RaBitQCodec;
+import io.quantpipe.quant.rabitq.RaBitQuantizer;
 import io.quantpipe.quant.scalar.ScalarQuantizer;
 import io.quantpipe.vector.Similarity;
 import java.io.IOException;
@@ -157,6 +159,8 @@ public final class QuantizerCodec {
       for (int j = 0; j < p.m(); j++) {
         putFloats(buf, p.codebook(j));
       }
+    } else if (q instanceof RaBitQuantizer) {
+      return RaBitQCodec.payload((RaBitQuantizer) q);
     } else {
       throw new IllegalArgumentException("No codec for quantizer " + q.getClass().getName());
     }
@@ -195,6 +199,8 @@ public final class QuantizerCodec {
         }
         return new ProductQuantizer(similarity, dim, books);
       }
+      case RABITQ:
+        return RaBitQCodec.read(similarity, dim, buf);
       default:
         throw new IllegalArgumentException("no reader for kind " + kind);
     }

@@ -12,7 +12,9 @@ public enum QuantizerKind {
   /** One bit per dimension of the centred vector plus per-vector corrections, scored against a float query. */
   ASYMMETRIC_BINARY((byte) 3),
   /** Product quantization: M subspaces × 256 centroids, one byte per subspace. */
-  PRODUCT((byte) 4);
+  PRODUCT((byte) 4),
+  /** Multi-bit RaBitQ: B bits per dimension of the centred, rotated vector plus per-vector factors and error bounds. */
+  RABITQ((byte) 5);
 
   private final byte id;
 

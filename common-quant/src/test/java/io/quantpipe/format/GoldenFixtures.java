@@ -6,6 +6,8 @@ import io.quantpipe.quant.binary.AsymmetricBinaryQuantizer;
 import io.quantpipe.quant.binary.BinaryQuantizer;
 import io.quantpipe.quant.pq.PqParams;
 import io.quantpipe.quant.pq.PqTrainer;
+import io.quantpipe.quant.rabitq.RaBitQParams;
+import io.quantpipe.quant.rabitq.RaBitQuantizer;
 import io.quantpipe.quant.scalar.ScalarParams;
 import io.quantpipe.quant.scalar.ScalarQuantizer;
 import io.quantpipe.vector.FloatVectors;
@@ -20,11 +22,16 @@ import java.util.Map;
 
 /**
  * Writes the golden v1 artifacts under src/test/resources/fixtures, with the code each gives for
- * siftsmall query 0. Run it only when a new format version is introduced (then add, never replace,
- * fixtures): {@code GoldenFixturesTest} pins every released version.
+ * siftsmall query 0. Run it only when a new format version or quantizer kind is introduced: it
+ * writes only the fixtures that do not exist yet (add, never replace), with their codes in
+ * {@link #NEW_CODES}; {@code QuantizerCodecTest} pins every released version.
  */
 public final class GoldenFixtures {
   static final Path DIR = Path.of("src", "test", "resources", "fixtures");
+  /** The codes files the golden test reads: the first release's, then one per later addition. */
+  static final String[] CODE_FILES = {"codes-v1.properties", "codes-rabitq-v1.properties"};
+  /** Where codes of newly written fixtures go. */
+  static final String NEW_CODES = "codes-rabitq-v1.properties";
 
   static Map<String, Quantizer> quantizers() {
     FloatVectors sift = TestData.siftBase(1000);
@@ -34,6 +41,8 @@ public final class GoldenFixtures {
     q.put("binary-v1", BinaryQuantizer.centred(sift, Similarity.EUCLIDEAN));
     q.put("bq-asym-v1", AsymmetricBinaryQuantizer.train(sift, Similarity.EUCLIDEAN, false, 1));
     q.put("pq-v1", PqTrainer.train(sift, Similarity.EUCLIDEAN, new PqParams(16, 2, 1), 1, 1));
+    q.put("rabitq4-v1", RaBitQuantizer.train(sift, Similarity.EUCLIDEAN,
+        new RaBitQParams(4, 4, RaBitQParams.ScaleSearch.FIXED, 1)));
     return q;
   }
 
@@ -42,13 +51,21 @@ public final class GoldenFixtures {
   }
 
   public static void main(String[] args) throws IOException {
-    StringBuilder codes = new StringBuilder("# code of siftsmall query 0 under each golden artifact (hex)\n");
+    StringBuilder codes = new StringBuilder("# code of siftsmall query 0 under each golden artifact added after codes-v1 (hex)\n");
+    Path codesFile = DIR.resolve(NEW_CODES);
+    if (Files.exists(codesFile)) {
+      codes = new StringBuilder(Files.readString(codesFile));
+    }
     for (Map.Entry<String, Quantizer> e : quantizers().entrySet()) {
-      Files.write(DIR.resolve(e.getKey() + ".qpa"), QuantizerCodec.toBytes(e.getValue(), "{\"fixture\":\"" + e.getKey() + "\"}"));
+      Path file = DIR.resolve(e.getKey() + ".qpa");
+      if (Files.exists(file)) {
+        continue; // released: never rewritten
+      }
+      Files.write(file, QuantizerCodec.toBytes(e.getValue(), "{\"fixture\":\"" + e.getKey() + "\"}"));
       byte[] code = new byte[e.getValue().codeBytes()];
       e.getValue().encode(probe(), code, 0);
       codes.append(e.getKey()).append('=').append(HexFormat.of().formatHex(code)).append('\n');
     }
-    Files.writeString(DIR.resolve("codes-v1.properties"), codes);
+    Files.writeString(codesFile, codes);
   }
 }

@@ -173,31 +173,30 @@ public final class RaBitQuantizer implements Quantizer {
       dotMean += (double) r[i] * mean[i];
     }
     rotation.apply(r, r);
-    Arrays.fill(dst, off, off + bits * planeBytes, (byte) 0);
     double norm = Math.sqrt(sq);
     double m = euclidean() ? 2 : 1;
     int f = off + factorOffset();
     FLOAT.set(dst, f, (float) (euclidean() ? -sq : dotMean));
     if (norm == 0) { // x = μ: the factors make the estimate the exact f_add + c_q
+      Arrays.fill(dst, off, off + bits * planeBytes, (byte) 0);
       for (int k = 4; k < codeBytes() - factorOffset(); k += 4) {
         FLOAT.set(dst, f + k, 0f);
       }
       return;
     }
     double[] absO = new double[d];
+    double inv = 1 / norm;
     double l1 = 0;
     for (int i = 0; i < d; i++) {
-      absO[i] = Math.abs(r[i]) / norm;
+      absO[i] = Math.abs(r[i]) * inv;
       l1 += absO[i];
-      if (r[i] > 0) {
-        dst[off + (i >> 3)] |= (byte) (1 << (i & 7));
-      }
     }
     double half = 0.5 * l1; // ⟨ȳ¹, o⟩ with ȳ¹ = s/2
     double yo = half;
     double yy = 0.25 * d;
+    int[] e = null;
     if (bits > 1) {
-      int[] e = new int[d];
+      e = new int[d];
       double t = scaleSearch == RaBitQParams.ScaleSearch.EXACT ? GridScale.exact(absO, top) : fixedScale;
       GridScale.quantize(absO, t, top, e);
       yo = 0;
@@ -206,18 +205,38 @@ public final class RaBitQuantizer implements Quantizer {
         double level = e[i] + 0.5;
         yo += level * absO[i];
         yy += level * level;
-        int stored = r[i] > 0 ? e[i] : top - e[i];
-        for (int j = 0; j < bits - 1; j++) {
-          if (((stored >> j) & 1) != 0) {
-            dst[off + (1 + j) * planeBytes + (i >> 3)] |= (byte) (1 << (i & 7));
-          }
-        }
       }
       FLOAT.set(dst, f + 12, (float) (m * norm / half));
       FLOAT.set(dst, f + 16, (float) (m * norm * errorFactor(half / Math.sqrt(0.25 * d), d)));
     }
+    writeBits(r, e, dst, off);
     FLOAT.set(dst, f + 4, (float) (m * norm / yo));
     FLOAT.set(dst, f + 8, (float) (m * norm * errorFactor(yo / Math.sqrt(yy), d)));
+  }
+
+  /**
+   * Writes the sign bits and the bit-planes of {@code e'} eight dimensions at a time: the eight
+   * stored values go into the bytes of one long, and plane j's byte gathers bit j of each with one
+   * multiply (bit 8k moves to bit 56 + k; no two partial products overlap, so nothing carries).
+   */
+  private void writeBits(float[] r, int[] e, byte[] dst, int off) {
+    int d = r.length;
+    for (int g = 0; g < planeBytes; g++) {
+      long packed = 0;
+      int signs = 0;
+      for (int k = 0; k < 8 && 8 * g + k < d; k++) {
+        int i = 8 * g + k;
+        boolean positive = r[i] > 0;
+        signs |= positive ? 1 << k : 0;
+        if (e != null) {
+          packed |= (long) (positive ? e[i] : top - e[i]) << (8 * k);
+        }
+      }
+      dst[off + g] = (byte) signs;
+      for (int j = 0; j < bits - 1; j++) {
+        dst[off + (1 + j) * planeBytes + g] = (byte) ((((packed >>> j) & 0x0101010101010101L) * 0x0102040810204080L) >>> 56);
+      }
+    }
   }
 
   /** {@code √((1 − c²)/(c²·(d − 1)))}: the bound of the estimator per unit of ‖r‖·‖q − μ‖, before ε0. */

@@ -11,7 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Encode cost per vector of the two scale searches on real vectors at 384 (minilm) and 1536
+ * Encode cost per vector (the figures vary with the machine's load: the shared two-core machine
+ * measured 35–53 µs for the fixed scale at 1536-d, B = 4, idle, and 125 µs under a full test suite) of the two scale searches on real vectors at 384 (minilm) and 1536
  * dimensions (four minilm sentences end to end), one thread: the figures behind the default
  * scale search (docs/quantizers.md). Asserts only what holds on any machine: the fixed search is
  * cheaper than the exact one, and codes are written.
@@ -29,8 +30,9 @@ class RaBitQEncodeCostTest {
       System.arraycopy(rows[r], 0, flat, r * dim, dim);
     }
     CorpusStatistics stats = CorpusStatistics.of(new FloatVectors(flat, dim), 1, 1);
+    // The exact search takes milliseconds per vector at 8 bits: time it on fewer rows.
     double exact = microsPerVector(RaBitQuantizer.train(stats, Similarity.DOT,
-        new RaBitQParams(bits, 4, RaBitQParams.ScaleSearch.EXACT, 1)), rows);
+        new RaBitQParams(bits, 4, RaBitQParams.ScaleSearch.EXACT, 1)), java.util.Arrays.copyOf(rows, ROWS >> (bits - 1)));
     double fixed = microsPerVector(RaBitQuantizer.train(stats, Similarity.DOT,
         new RaBitQParams(bits, 4, RaBitQParams.ScaleSearch.FIXED, 1)), rows);
     LOG.info("RaBitQ encode d={} B={}: exact {} us/vector, fixed {} us/vector", dim, bits,

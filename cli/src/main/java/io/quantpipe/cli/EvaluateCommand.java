@@ -40,7 +40,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = "Evaluate quantization strategies on a TEXMEX dataset (base.fvecs, query.fvecs, optional groundtruth.ivecs).")
 public final class EvaluateCommand implements Callable<Integer> {
-  static final String DEFAULT_STRATEGIES = "none,sq8,sq4,sq2,bq,bq-centred,bq-asym,pq,hybrid-sq8,hybrid-bq,hybrid-pq";
+  static final String DEFAULT_STRATEGIES = "none,sq8,sq4,sq2,bq,bq-centred,bq-asym,pq,rabitq-1,rabitq-4,hybrid-sq8,hybrid-bq,hybrid-pq,"
+      + "hybrid-rabitq-1,hybrid-rabitq-4";
 
   @Spec
   CommandSpec spec;

@@ -20,6 +20,8 @@ package io.quantpipe.format;
  *            ASYMMETRIC_BINARY float32[d] mean; uint8 rotated; if rotated float32[d·d] rotation, row-major
  *            PRODUCT           int32 m; int32 ksub (256); float32[m·256·(d/m)] codebooks, subspace-major
  *            OPTIMIZED_SCALAR  uint8 bits; float32 lambda; int32 iterations; float32[d] mean
+ *            RABITQ            its own payload version (uint8, 1) then its fields: see
+ *                              {@link io.quantpipe.quant.rabitq.RaBitQCodec}
  * 24+P+N   int32 LE        CRC32C of every preceding byte
  * </pre>
  *

@@ -8,6 +8,8 @@ import io.quantpipe.quant.osq.OptimizedScalarQuantizer;
 import io.quantpipe.quant.osq.OsqParams;
 import io.quantpipe.quant.pq.ProductQuantizer;
 import io.quantpipe.quant.pq.PqParams;
+import io.quantpipe.quant.rabitq.RaBitQCodec;
+import io.quantpipe.quant.rabitq.RaBitQuantizer;
 import io.quantpipe.quant.scalar.ScalarQuantizer;
 import io.quantpipe.vector.Similarity;
 import java.io.IOException;
@@ -166,6 +168,8 @@ public final class QuantizerCodec {
       buf.putFloat(o.params().lambda());
       buf.putInt(o.params().iterations());
       putFloats(buf, o.mean());
+    } else if (q instanceof RaBitQuantizer) {
+      return RaBitQCodec.payload((RaBitQuantizer) q);
     } else {
       throw new IllegalArgumentException("No codec for quantizer " + q.getClass().getName());
     }
@@ -208,6 +212,8 @@ public final class QuantizerCodec {
         OsqParams params = new OsqParams(buf.get(), buf.getFloat(), buf.getInt());
         return new OptimizedScalarQuantizer(similarity, params, getFloats(buf, dim));
       }
+      case RABITQ:
+        return RaBitQCodec.read(similarity, dim, buf);
       default:
         throw new IllegalArgumentException("no reader for kind " + kind);
     }

@@ -13,6 +13,8 @@ public enum QuantizerKind {
   ASYMMETRIC_BINARY((byte) 3),
   /** Product quantization: M subspaces × 256 centroids, one byte per subspace. */
   PRODUCT((byte) 4),
+  /** Multi-bit RaBitQ: B bits per dimension of the centred, rotated vector plus per-vector factors and error bounds. */
+  RABITQ((byte) 5),
   /**
    * Uniform scalar quantization at 8, 4, 2 or 1 bits of the centred vector on an interval chosen per
    * vector by an anisotropic loss, plus per-vector corrections.

@@ -6,10 +6,12 @@ import java.util.Locale;
 
 /**
  * A precision/memory trade-off a user picks by name: {@code none} (float32), {@code sq8},
- * {@code sq4}, {@code sq2}, {@code bq}, {@code bq-centred}, {@code bq-asym}, {@code pq}, {@code osq8}, {@code osq4}, {@code osq2}, {@code osq1} (optimized
- * scalar quantization: a per-vector interval, see {@code OptimizedScalarQuantizer}), or
+ * {@code sq4}, {@code sq2}, {@code bq}, {@code bq-centred}, {@code bq-asym}, {@code pq}, {@code osq8},
+ * {@code osq4}, {@code osq2}, {@code osq1} (optimized scalar quantization: a per-vector interval, see
+ * {@code OptimizedScalarQuantizer}), {@code rabitq-<B>} (B = 1 … 8 bits per dimension), or
  * {@code hybrid-<q>}: search the codes of {@code q} for an oversampled candidate list, then rescore
- * it with the float32 vectors.
+ * it with the float32 vectors ({@code hybrid-rabitq-<B>} rescores only the candidates its error
+ * bounds cannot exclude).
  *
  * <p>{@code hybrid-bq} ranks its candidates with the {@code bq-asym} estimator: the stored bits are
  * the same one bit per dimension, the estimator only orders them better before rescoring (use
@@ -18,13 +20,16 @@ import java.util.Locale;
  * @param name the name as the user wrote it (normalised to lower case), reported as {@code method}
  * @param base the quantizer family that encodes the vectors
  * @param hybrid whether candidates are rescored with float32 vectors
+ * @param bits bits per dimension of {@link Base#RABITQ}, 0 for every other base
  */
-public record Strategy(String name, Base base, boolean hybrid) {
+public record Strategy(String name, Base base, boolean hybrid, int bits) {
 
   /** The encodings. */
   public enum Base {
     NONE("none"), SQ8("sq8"), SQ4("sq4"), SQ2("sq2"), BQ("bq"), BQ_CENTRED("bq-centred"), BQ_ASYM("bq-asym"), PQ("pq"),
-    OSQ8("osq8"), OSQ4("osq4"), OSQ2("osq2"), OSQ1("osq1");
+    OSQ8("osq8"), OSQ4("osq4"), OSQ2("osq2"), OSQ1("osq1"),
+    /** Multi-bit RaBitQ; the strategy's {@link Strategy#bits()} says how many bits. */
+    RABITQ("rabitq");
 
     private final String cliName;
 
@@ -38,6 +43,13 @@ public record Strategy(String name, Base base, boolean hybrid) {
   }
 
   private static final String HYBRID = "hybrid-";
+  private static final String RABITQ_PREFIX = "rabitq-";
+
+  public Strategy {
+    if ((base == Base.RABITQ) != (bits != 0) || bits < 0 || bits > 8) {
+      throw new IllegalArgumentException("Strategy " + name + ": bits=" + bits + " fits only rabitq, at 1 to 8");
+    }
+  }
 
   /** Parses one strategy name. */
   public static Strategy parse(String text) {
@@ -45,18 +57,31 @@ public record Strategy(String name, Base base, boolean hybrid) {
     boolean hybrid = name.startsWith(HYBRID);
     String baseName = hybrid ? name.substring(HYBRID.length()) : name;
     if (hybrid && baseName.equals("bq")) {
-      return new Strategy(name, Base.BQ_ASYM, true);
+      return new Strategy(name, Base.BQ_ASYM, true, 0);
     }
     if (hybrid && baseName.equals("bq-sign")) {
-      return new Strategy(name, Base.BQ, true);
+      return new Strategy(name, Base.BQ, true, 0);
+    }
+    if (baseName.startsWith(RABITQ_PREFIX)) {
+      return new Strategy(name, Base.RABITQ, hybrid, rabitqBits(text, baseName.substring(RABITQ_PREFIX.length())));
     }
     for (Base b : Base.values()) {
-      if (b.cliName.equals(baseName) && !(hybrid && b == Base.NONE)) {
-        return new Strategy(name, b, hybrid);
+      if (b.cliName.equals(baseName) && !(hybrid && b == Base.NONE) && b != Base.RABITQ) {
+        return new Strategy(name, b, hybrid, 0);
       }
     }
     throw new IllegalArgumentException("Unknown strategy '" + text + "'; expected none, sq8, sq4, sq2, bq, bq-centred, "
-        + "bq-asym, pq, osq8, osq4, osq2, osq1, or hybrid-<one of those but none> (hybrid-bq rescoring bq-asym candidates, hybrid-bq-sign Hamming ones)");
+        + "bq-asym, pq, osq8, osq4, osq2, osq1, rabitq-<1..8>, or hybrid-<one of those but none> (hybrid-bq rescoring bq-asym candidates, "
+        + "hybrid-bq-sign Hamming ones)");
+  }
+
+  private static int rabitqBits(String text, String digits) {
+    int bits = digits.length() == 1 && Character.isDigit(digits.charAt(0)) ? digits.charAt(0) - '0' : -1;
+    if (bits < 1 || bits > 8) {
+      throw new IllegalArgumentException("Unknown strategy '" + text + "': rabitq takes 1 to 8 bits per dimension, "
+          + "as rabitq-1 … rabitq-8; got '" + digits + "'");
+    }
+    return bits;
   }
 
   /** Parses a comma-separated list, keeping order and refusing duplicates. */
@@ -84,6 +109,9 @@ public record Strategy(String name, Base base, boolean hybrid) {
     switch (base) {
       case NONE:
         return "flat";
+      case RABITQ:
+        family = "rabitq" + bits;
+        break;
       case BQ:
       case BQ_CENTRED:
       case BQ_ASYM:

@@ -7,6 +7,9 @@ import io.quantpipe.quant.osq.OptimizedScalarQuantizer;
 import io.quantpipe.quant.osq.OsqParams;
 import io.quantpipe.quant.pq.PqParams;
 import io.quantpipe.quant.pq.PqTrainer;
+import io.quantpipe.quant.rabitq.RaBitQParams;
+import io.quantpipe.quant.rabitq.RaBitQuantizer;
+import io.quantpipe.quant.rabitq.RaBitQueryScorer;
 import io.quantpipe.quant.scalar.ScalarParams;
 import io.quantpipe.quant.scalar.ScalarQuantizer;
 import io.quantpipe.stats.CorpusStatistics;
@@ -65,6 +68,8 @@ public final class StrategyTrainer {
       case OSQ2:
       case OSQ1:
         return OptimizedScalarQuantizer.train(stats, similarity, osqParams(strategy));
+      case RABITQ:
+        return RaBitQuantizer.train(stats, similarity, rabitqParams(strategy, options));
       case PQ:
         throw new IllegalArgumentException("PQ trains by Lloyd iterations over the data, not from statistics: "
             + "use PqTrainer");
@@ -78,6 +83,11 @@ public final class StrategyTrainer {
     PqParams params = new PqParams(options.pqM(dim), options.pqIterations(), options.seed());
     params.checkDimension(dim);
     return params;
+  }
+
+  /** The RaBitQ parameters of a {@code rabitq-B} strategy: B bits, the default rotation and scale search. */
+  public static RaBitQParams rabitqParams(Strategy strategy, TrainingOptions options) {
+    return RaBitQParams.defaults(strategy.bits(), options.seed());
   }
 
   static ScalarParams scalarParams(Strategy strategy) {
@@ -99,7 +109,7 @@ public final class StrategyTrainer {
   /** The parameters a strategy was trained with, as written to artifacts, manifests and JSON rows. */
   public static Map<String, Object> describe(Strategy strategy, int dim, TrainingOptions options, int n) {
     Map<String, Object> p = new LinkedHashMap<>();
-    p.put("strategy", strategy.base().cliName());
+    p.put("strategy", strategy.base() == Strategy.Base.RABITQ ? "rabitq-" + strategy.bits() : strategy.base().cliName());
     switch (strategy.base()) {
       case SQ8:
       case SQ4:
@@ -141,6 +151,17 @@ public final class StrategyTrainer {
         p.put("encoding", options.rotateBinary() ? "sign(P(x-mean))" : "sign(x-mean)");
         p.put("estimator", "rabitq");
         break;
+      case RABITQ: {
+        RaBitQParams rp = rabitqParams(strategy, options);
+        p.put("bits", rp.bits());
+        p.put("encoding", "sign+grid(P(x-mean)/|x-mean|)");
+        p.put("rotation", "fht-kac");
+        p.put("rotation_rounds", rp.rounds());
+        p.put("scale_search", rp.bits() == 1 ? "none" : rp.scaleSearch().label());
+        p.put("estimator", "rabitq-unbiased");
+        p.put("error_bound_epsilon", Double.parseDouble(Float.toString(RaBitQueryScorer.DEFAULT_EPSILON)));
+        break;
+      }
       case PQ:
         p.put("M", options.pqM(dim));
         p.put("nbits", 8);

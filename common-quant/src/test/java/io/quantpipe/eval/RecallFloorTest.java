@@ -42,7 +42,13 @@ class RecallFloorTest {
       "osq2, 0.65",       // measured 0.676 (sq2 0.702)
       "osq1, 0.49",       // measured 0.515 (bq-asym 0.537)
       "hybrid-osq2, 0.94", // measured 0.965
-      "hybrid-osq1, 0.82"}) // measured 0.842
+      "hybrid-osq1, 0.82", // measured 0.842
+      "rabitq-1, 0.51",   // measured 0.526
+      "rabitq-2, 0.74",   // 0.760
+      "rabitq-4, 0.90",   // 0.919 (sq4 0.907 here)
+      "rabitq-8, 0.97",   // 0.985
+      "hybrid-rabitq-1, 0.99", // 1.000, rescoring 284 vectors per query (the 1-bit bounds are wide at d = 128)
+      "hybrid-rabitq-4, 0.995"}) // 1.000, rescoring 17 vectors per query
   void siftsmall(String strategy, double floor) throws IOException {
     assertThat(run(TestData.siftsmall(), Similarity.EUCLIDEAN, strategy).recallAt(10)).isGreaterThanOrEqualTo(floor);
   }
@@ -60,13 +66,19 @@ class RecallFloorTest {
       "osq4, 0.945",      // measured 0.9516 (sq4 0.9426)
       "osq2, 0.83",       // measured 0.8430 (sq2 0.8306)
       "osq1, 0.71",       // measured 0.7310 at 60 B/vector (bq-asym 0.7306 at 52 B plus a d x d rotation)
-      "hybrid-osq1, 0.97"}) // measured 0.9818 (hybrid-bq 0.982)
+      "hybrid-osq1, 0.97", // measured 0.9818 (hybrid-bq 0.982)
+      "rabitq-1, 0.71",   // measured 0.727 (bq-asym 0.731: the same 1-bit estimator; issue target 0.75)
+      "rabitq-2, 0.84",   // 0.858
+      "rabitq-4, 0.94",   // 0.954 (sq4 0.943; issue target 0.97)
+      "rabitq-8, 0.98",   // 0.991
+      "hybrid-rabitq-1, 0.99",   // 0.9956, rescoring 49 vectors per query (a fixed 4x list of 40: 0.9826)
+      "hybrid-rabitq-4, 0.995"}) // 0.9994, rescoring 12 vectors per query
   void minilm(String strategy, double floor) throws IOException {
     assertThat(run(TestData.minilm(), Similarity.DOT, strategy).recallAt(10)).isGreaterThanOrEqualTo(floor);
   }
 
   @ParameterizedTest(name = "minilm-384 as cosine {0}")
-  @CsvSource({"sq8, 0.99", "hybrid-bq, 0.95", "osq4, 0.945"})
+  @CsvSource({"sq8, 0.99", "hybrid-bq, 0.95", "osq4, 0.945", "rabitq-4, 0.94"})
   void cosineOnNormalisedDataMatchesInnerProduct(String strategy, double floor) throws IOException {
     assertThat(run(TestData.minilm(), Similarity.COSINE, strategy).recallAt(10)).isGreaterThanOrEqualTo(floor);
   }

@@ -8,6 +8,8 @@ import io.quantpipe.quant.osq.OptimizedScalarQuantizer;
 import io.quantpipe.quant.osq.OsqParams;
 import io.quantpipe.quant.pq.PqParams;
 import io.quantpipe.quant.pq.PqTrainer;
+import io.quantpipe.quant.rabitq.RaBitQParams;
+import io.quantpipe.quant.rabitq.RaBitQuantizer;
 import io.quantpipe.quant.scalar.ScalarParams;
 import io.quantpipe.quant.scalar.ScalarQuantizer;
 import io.quantpipe.vector.FloatVectors;
@@ -22,11 +24,16 @@ import java.util.Map;
 
 /**
  * Writes the golden v1 artifacts under src/test/resources/fixtures, with the code each gives for
- * siftsmall query 0. Run it when a new format version or quantizer kind is introduced: it adds the
- * missing fixtures and never replaces one: {@code GoldenFixturesTest} pins every released version.
+ * siftsmall query 0. Run it only when a new format version or quantizer kind is introduced: it
+ * writes only the fixtures that do not exist yet (add, never replace), with their codes in
+ * {@link #NEW_CODES}; {@code QuantizerCodecTest} pins every released version.
  */
 public final class GoldenFixtures {
   static final Path DIR = Path.of("src", "test", "resources", "fixtures");
+  /** The codes files the golden test reads: the first release's, then one per later addition. */
+  static final String[] CODE_FILES = {"codes-v1.properties", "codes-rabitq-v1.properties"};
+  /** Where codes of newly written fixtures go. */
+  static final String NEW_CODES = "codes-rabitq-v1.properties";
 
   static Map<String, Quantizer> quantizers() {
     FloatVectors sift = TestData.siftBase(1000);
@@ -37,6 +44,8 @@ public final class GoldenFixtures {
     q.put("bq-asym-v1", AsymmetricBinaryQuantizer.train(sift, Similarity.EUCLIDEAN, false, 1));
     q.put("pq-v1", PqTrainer.train(sift, Similarity.EUCLIDEAN, new PqParams(16, 2, 1), 1, 1));
     q.put("osq4-v1", OptimizedScalarQuantizer.train(sift, Similarity.EUCLIDEAN, OsqParams.defaults(4)));
+    q.put("rabitq4-v1", RaBitQuantizer.train(sift, Similarity.EUCLIDEAN,
+        new RaBitQParams(4, 4, RaBitQParams.ScaleSearch.FIXED, 1)));
     return q;
   }
 
@@ -49,13 +58,15 @@ public final class GoldenFixtures {
    * rewritten, so a change that would alter it fails {@code QuantizerCodecTest} instead.
    */
   public static void main(String[] args) throws IOException {
-    Path codesFile = DIR.resolve("codes-v1.properties");
-    StringBuilder codes = new StringBuilder(Files.exists(codesFile) ? Files.readString(codesFile)
-        : "# code of siftsmall query 0 under each golden artifact (hex)\n");
+    StringBuilder codes = new StringBuilder("# code of siftsmall query 0 under each golden artifact added after codes-v1 (hex)\n");
+    Path codesFile = DIR.resolve(NEW_CODES);
+    if (Files.exists(codesFile)) {
+      codes = new StringBuilder(Files.readString(codesFile));
+    }
     for (Map.Entry<String, Quantizer> e : quantizers().entrySet()) {
       Path file = DIR.resolve(e.getKey() + ".qpa");
       if (Files.exists(file)) {
-        continue;
+        continue; // released: never rewritten
       }
       Files.write(file, QuantizerCodec.toBytes(e.getValue(), "{\"fixture\":\"" + e.getKey() + "\"}"));
       byte[] code = new byte[e.getValue().codeBytes()];

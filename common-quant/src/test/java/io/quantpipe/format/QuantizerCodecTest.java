@@ -34,7 +34,7 @@ class QuantizerCodecTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"sq8-v1", "sq4-v1", "binary-v1", "bq-asym-v1", "pq-v1", "osq4-v1"})
+  @ValueSource(strings = {"sq8-v1", "sq4-v1", "binary-v1", "bq-asym-v1", "pq-v1", "osq4-v1", "rabitq4-v1"})
   void roundTripIsBitExact(String name) throws IOException {
     Quantizer q = QUANTIZERS.get(name);
     Path file = dir.resolve(name + ".qpa");
@@ -53,15 +53,17 @@ class QuantizerCodecTest {
 
   /** Golden v1 files written by an earlier build must read, re-encode identically, and give the same codes. */
   @ParameterizedTest
-  @ValueSource(strings = {"sq8-v1", "sq4-v1", "binary-v1", "bq-asym-v1", "pq-v1", "osq4-v1"})
+  @ValueSource(strings = {"sq8-v1", "sq4-v1", "binary-v1", "bq-asym-v1", "pq-v1", "osq4-v1", "rabitq4-v1"})
   void goldenVersionOneFilesStillRead(String name) throws IOException {
     byte[] golden = fixture(name + ".qpa");
     QuantizerArtifact artifact = QuantizerCodec.read(golden, name);
     assertThat(artifact.formatVersion()).isEqualTo(1);
     assertThat(QuantizerCodec.toBytes(artifact.quantizer(), artifact.paramsJson())).isEqualTo(golden);
     Properties codes = new Properties();
-    try (InputStream in = QuantizerCodecTest.class.getResourceAsStream("/fixtures/codes-v1.properties")) {
-      codes.load(in);
+    for (String file : GoldenFixtures.CODE_FILES) {
+      try (InputStream in = QuantizerCodecTest.class.getResourceAsStream("/fixtures/" + file)) {
+        codes.load(in);
+      }
     }
     byte[] code = new byte[artifact.quantizer().codeBytes()];
     artifact.quantizer().encode(GoldenFixtures.probe(), code, 0);
@@ -151,6 +153,20 @@ class QuantizerCodecTest {
     assertThatThrownBy(() -> QuantizerManifest.verify(manifest))
         .isInstanceOf(CorruptArtifactException.class)
         .hasMessageContaining("does not match its manifest");
+  }
+
+  @Test
+  void unknownRaBitQPayloadVersionIsRefusedByName() throws IOException {
+    byte[] good = fixture("rabitq4-v1.qpa");
+    int paramsLength = ByteBuffer.wrap(good, 12, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    byte[] newer = withChecksum(good, 24 + paramsLength, (byte) 2);
+    assertThatThrownBy(() -> QuantizerCodec.read(newer, "r.qpa"))
+        .isInstanceOf(CorruptArtifactException.class)
+        .hasMessage("r.qpa: malformed payload: RaBitQ payload version 2 is not supported: this reader reads version 1 "
+            + "(written by a newer quantpipe: upgrade to read it)");
+    byte[] badBits = withChecksum(good, 24 + paramsLength + 1, (byte) 9);
+    assertThatThrownBy(() -> QuantizerCodec.read(badBits, "b.qpa"))
+        .hasMessage("b.qpa: malformed payload: RaBitQ supports 1 to 8 bits per dimension; bits=9");
   }
 
   /** Sets one byte and recomputes the checksum, to reach the checks behind it. */

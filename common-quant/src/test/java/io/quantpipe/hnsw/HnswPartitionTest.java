@@ -143,6 +143,36 @@ class HnswPartitionTest {
   }
 
   @Test
+  void raBitQPartitionRescoresOnlyTheCandidatesItsBoundsCannotExclude() throws Exception {
+    Dataset sift = Dataset.load(TestData.siftsmall(), Similarity.EUCLIDEAN, 10, 2);
+    Quantizer q = io.quantpipe.quant.rabitq.RaBitQuantizer.train(sift.base(), Similarity.EUCLIDEAN,
+        io.quantpipe.quant.rabitq.RaBitQParams.defaults(4, 42));
+    QuantizerCodec.write(q, "{}", dir.resolve("rabitq4.qpa"));
+    QuantizerArtifact artifact = QuantizerCodec.read(dir.resolve("rabitq4.qpa"));
+    Path file = dir.resolve("rabitq4.qph");
+    HnswPartitionBuilder.build(sift.base(), HnswPartitionBuilder.ordinalIds(sift.base().count()), Similarity.EUCLIDEAN,
+        artifact, CONFIG, HnswPartitionBuilder.BuildScores.CODES, 2, file);
+    HnswPartition p = HnswPartition.open(file, artifact, true);
+    TwoPhaseSearcher rescoring = new TwoPhaseSearcher(p, MappedVectors.open(TestData.siftsmall().resolve("base.fvecs"), 128, Similarity.EUCLIDEAN));
+    TwoPhaseSearcher codesOnly = new TwoPhaseSearcher(p, null);
+    double rescored = 0;
+    double rough = 0;
+    long reads = 0;
+    for (int i = 0; i < sift.queries().count(); i++) {
+      float[] query = sift.queries().get(i);
+      rescored += RetrievalMetrics.recall(rescoring.search(query, 10, 64, 4, null).ids(), sift.groundTruth()[i], 10);
+      reads += rescoring.rescoredCount();
+      rough += RetrievalMetrics.recall(codesOnly.search(query, 10, 64, 1, null).ids(), sift.groundTruth()[i], 10);
+    }
+    int nq = sift.queries().count();
+    System.out.printf("HNSW rabitq-4 siftsmall: codes %.4f, bounded rescoring %.4f with %.1f of 40 candidates read%n",
+        rough / nq, rescored / nq, reads / (double) nq);
+    assertThat(rescored / nq).isGreaterThan(0.97);
+    assertThat(rescored).isGreaterThan(rough);
+    assertThat(reads / (double) nq).as("float reads per query").isLessThan(40);
+  }
+
+  @Test
   void filterKeepsOnlyAcceptedNodes() throws IOException {
     HnswPartition p = HnswPartition.openFloat(writeFloat("g.qph", HnswPartitionBuilder.ordinalIds(base.count())),
         128, Similarity.EUCLIDEAN, true);

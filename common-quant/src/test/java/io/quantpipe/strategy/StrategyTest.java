@@ -31,6 +31,40 @@ class StrategyTest {
   }
 
   @Test
+  void parsesRaBitQAtEveryBitCount() {
+    for (int b = 1; b <= 8; b++) {
+      Strategy plain = Strategy.parse("rabitq-" + b);
+      Strategy hybrid = Strategy.parse("hybrid-rabitq-" + b);
+      assertThat(plain.base()).isEqualTo(Strategy.Base.RABITQ);
+      assertThat(plain.bits()).isEqualTo(b);
+      assertThat(plain.hybrid()).isFalse();
+      assertThat(hybrid.bits()).isEqualTo(b);
+      assertThat(hybrid.hybrid()).isTrue();
+      assertThat(hybrid.referenceMethod()).isEqualTo("rabitq" + b + "_rescore");
+    }
+    assertThat(Strategy.parse("sq8").bits()).isZero();
+    assertThat(StrategyTrainer.describe(Strategy.parse("hybrid-rabitq-4"), 384, TrainingOptionsFixture.DEFAULTS, 1000))
+        .containsEntry("strategy", "rabitq-4").containsEntry("bits", 4).containsEntry("rotation", "fht-kac")
+        .containsEntry("rotation_rounds", 4).containsEntry("scale_search", "fixed").containsEntry("seed", 42L);
+  }
+
+  @Test
+  void refusesRaBitQBitCountsOutOfRange() {
+    assertThatThrownBy(() -> Strategy.parse("rabitq-9"))
+        .hasMessage("Unknown strategy 'rabitq-9': rabitq takes 1 to 8 bits per dimension, as rabitq-1 … rabitq-8; got '9'");
+    assertThatThrownBy(() -> Strategy.parse("hybrid-rabitq-"))
+        .hasMessage("Unknown strategy 'hybrid-rabitq-': rabitq takes 1 to 8 bits per dimension, as rabitq-1 … rabitq-8; got ''");
+    assertThatThrownBy(() -> Strategy.parse("rabitq"))
+        .hasMessageStartingWith("Unknown strategy 'rabitq'; expected none, sq8, sq4, sq2, bq, bq-centred, bq-asym, pq, osq8, osq4, osq2, "
+            + "osq1, rabitq-<1..8>");
+  }
+
+  /** The run options the CLI defaults to. */
+  private static final class TrainingOptionsFixture {
+    static final TrainingOptions DEFAULTS = new TrainingOptions(42, 0, 25, 50_000, 10_000, true, 1);
+  }
+
+  @Test
   void refusesUnknownDuplicateAndEmpty() {
     assertThatThrownBy(() -> Strategy.parse("sq16")).hasMessageStartingWith("Unknown strategy 'sq16'; expected none, sq8");
     assertThatThrownBy(() -> Strategy.parse("hybrid-none")).hasMessageStartingWith("Unknown strategy 'hybrid-none'");

@@ -41,7 +41,8 @@ class BenchCommandTest {
         assertThat(r.path("nq").asInt()).isPositive();
       }
     }
-    assertThat(kernels).containsExactly("flat", "sq8_encode", "sq8", "sq4", "pq_adc", "hamming", "kmeans");
+    assertThat(kernels).containsExactly("flat", "exact_knn", "sq8_encode", "sq8", "sq4", "pq_adc", "pq_encode", "hamming",
+        "kmeans");
     JsonNode pq = records.stream().filter(r -> r.path("kernel").asText().equals("pq_adc")).findFirst().orElseThrow();
     assertThat(pq.path("params").path("M").asInt()).isEqualTo(8); // d/8, as reference_ann.py picks it
   }

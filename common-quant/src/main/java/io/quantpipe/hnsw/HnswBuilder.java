@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>greedy descent from the entry point through the levels above L;</li>
  *   <li>on each level from min(L, top) down to 0, a search for the efConstruction nearest nodes;</li>
  *   <li>q keeps at most M of them, chosen by the neighbour-selection heuristic (a candidate is
- *       kept only if it is closer to q than to every neighbour already kept);</li>
+ *       kept only if it is closer to q than to every neighbour already kept); a builder given
+ *       selection scores first re-scores the candidates with them, so that a search on cheap
+ *       codes still links as exact scores would;</li>
  *   <li>each chosen neighbour links back to q, re-running the heuristic when its list is full.</li>
  * </ol>
  *

@@ -22,7 +22,10 @@ import java.nio.file.Path;
  * thread-safe.
  */
 public final class HnswPartitionBuilder {
-  /** Bits of the transient build codes: 8, as accurate as 7 costs nothing with the int32 kernel. */
+  /**
+   * Bits of the transient build codes: 8, since {@code dotBytes} accumulates in int32 lanes and 7
+   * bits would cost the same and halve the resolution (7 pays only with a 16-bit-lane kernel).
+   */
   public static final int BUILD_CODE_BITS = 8;
 
   /** What pipelines link graphs on unless told otherwise (see docs/benchmarks.md, HNSW). */
@@ -38,7 +41,7 @@ public final class HnswPartitionBuilder {
      * the floats' bytes to random-access. The efConstruction candidates are then re-scored in
      * float32 for the neighbour-selection heuristic and the stored link scores (JVector's
      * rescoring), so links are chosen as a float build chooses them. Linking on codes alone was
-     * measured ~5% faster but lost up to 0.03 recall@10 on the 100k set (docs/benchmarks.md).
+     * measured 5–25% faster but lost up to 0.03 recall@10 on the 100k set (docs/benchmarks.md).
      */
     CODES;
 

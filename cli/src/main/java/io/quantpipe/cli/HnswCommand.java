@@ -75,7 +75,9 @@ public final class HnswCommand implements Callable<Integer> {
   @Option(names = "--oversample", defaultValue = "4", description = "Quantized graphs: candidates rescored in float32 per result; 1 = none (default: ${DEFAULT-VALUE}).")
   int oversample;
 
-  @Option(names = "--build-scores", defaultValue = "float", description = "Score links on float vectors or on the codes: float or codes (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--build-scores", defaultValue = "float", description = "Link on float scores (float), or search"
+      + " each insertion's candidates on transient int8 codes scored code x code, whatever --quantizer stores, and"
+      + " choose its neighbours on float scores (codes) (default: ${DEFAULT-VALUE}).")
   String buildScores;
 
   @Option(names = "--threads", defaultValue = "1", description = "Build threads; queries run on one thread (default: ${DEFAULT-VALUE}).")
@@ -173,6 +175,11 @@ public final class HnswCommand implements Callable<Integer> {
     info.put("encode_seconds", round(built.encodeSeconds(), 4));
     info.put("build_seconds", round(built.buildSeconds(), 4));
     info.put("inserts_per_second", round(dataset.base().count() / built.buildSeconds(), 1));
+    if (!Double.isNaN(built.buildCpuSeconds())) {
+      // One build thread: its CPU time is the figure to compare on a shared machine.
+      info.put("build_cpu_seconds", round(built.buildCpuSeconds(), 4));
+      info.put("inserts_per_cpu_second", round(dataset.base().count() / built.buildCpuSeconds(), 1));
+    }
     info.put("build_threads", threads);
     return info;
   }
@@ -184,14 +191,11 @@ public final class HnswCommand implements Callable<Integer> {
     return graph.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + io.quantpipe.format.ArtifactFormat.EXTENSION);
   }
 
-  private static BuildScores parseBuildScores(String text) {
-    switch (text) {
-      case "float":
-        return BuildScores.FLOAT;
-      case "codes":
-        return BuildScores.CODES;
-      default:
-        throw new IllegalArgumentException("--build-scores must be float or codes; got '" + text + "'");
+  static BuildScores parseBuildScores(String text) {
+    try {
+      return BuildScores.fromCliName(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--build-scores " + e.getMessage(), e);
     }
   }
 
@@ -270,8 +274,9 @@ public final class HnswCommand implements Callable<Integer> {
     w.printf(Locale.ROOT, "%s  n=%s d=%s metric=%s  %s%n", first.get("dataset"), first.get("n"), first.get("d"),
         first.get("metric"), first.get("params"));
     if (!build.isEmpty()) {
-      w.printf(Locale.ROOT, "build %.2f s on %s thread(s): %.0f inserts/s%n", build.get("build_seconds"),
-          build.get("build_threads"), build.get("inserts_per_second"));
+      w.printf(Locale.ROOT, "build %.2f s on %s thread(s): %.0f inserts/s%s%n", build.get("build_seconds"),
+          build.get("build_threads"), build.get("inserts_per_second"), build.containsKey("inserts_per_cpu_second")
+              ? String.format(Locale.ROOT, " (%.0f per CPU second)", build.get("inserts_per_cpu_second")) : "");
     }
     w.printf(Locale.ROOT, "index %d bytes (%.1f bytes/vector; vectors at %.1f%% of float32); opened and answered in %.1f ms%n",
         first.get("index_bytes"), first.get("bytes_per_vector"), 100 * (double) first.get("vector_memory_ratio"),

@@ -85,7 +85,7 @@ class HnswCommandTest {
   void rejectsBadOptions() {
     assertThat(CliRun.of("hnsw", "--data", data, "--quantizer", "hybrid-sq8").err()).contains("base quantizer");
     assertThat(CliRun.of("hnsw", "--data", data, "--ef", "0").err()).contains("must be positive");
-    assertThat(CliRun.of("hnsw", "--data", data, "--build-scores", "x").err()).contains("--build-scores must be float or codes");
+    assertThat(CliRun.of("hnsw", "--data", data, "--build-scores", "x").err()).contains("--build-scores must be float or codes; got 'x'");
     assertThat(CliRun.of("hnsw", "--data", data, "--out", "a", "--load", "b").err()).contains("exclude each other");
   }
 }

@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>greedy descent from the entry point through the levels above L;</li>
  *   <li>on each level from min(L, top) down to 0, a search for the efConstruction nearest nodes;</li>
  *   <li>q keeps at most M of them, chosen by the neighbour-selection heuristic (a candidate is
- *       kept only if it is closer to q than to every neighbour already kept);</li>
+ *       kept only if it is closer to q than to every neighbour already kept); a builder given
+ *       selection scores first re-scores the candidates with them, so that a search on cheap
+ *       codes still links as exact scores would;</li>
  *   <li>each chosen neighbour links back to q, re-running the heuristic when its list is full.</li>
  * </ol>
  *
@@ -33,6 +35,9 @@ public final class HnswBuilder {
 
   private final HnswConfig config;
   private final ScorerSupplier scorers;
+  /** Scores neighbour selection with: {@link #scorers} itself, or exact scores of a code build. */
+  private final ScorerSupplier selection;
+  private final boolean rescore;
   private final OnHeapHnswGraph graph;
   private final float[] level0Scores;
   private final float[][] upperScores;
@@ -40,12 +45,32 @@ public final class HnswBuilder {
   private final Object entryLock = new Object();
   private final HnswGraph lockedView;
 
+  /** A builder that searches and selects neighbours on the same scores. */
   public HnswBuilder(ScorerSupplier scorers, HnswConfig config) {
+    this(scorers, null, config);
+  }
+
+  /**
+   * A builder that searches for candidates on {@code scorers} (cheap: build codes) and, when
+   * {@code selection} is given, re-scores each insertion's efConstruction candidates with it
+   * (exact: the float vectors) before the heuristic picks the M neighbours, so that links are
+   * chosen as a float build would choose them (JVector's rescoring of PQ builds). Every stored
+   * link score, and so every later pruning, is then a {@code selection} score.
+   *
+   * @param selection the exact scores for neighbour selection, same ordinals, or {@code null}
+   */
+  public HnswBuilder(ScorerSupplier scorers, ScorerSupplier selection, HnswConfig config) {
     if (scorers.size() == 0) {
       throw new IllegalArgumentException("Cannot build an HNSW graph over no vectors");
     }
+    if (selection != null && selection.size() != scorers.size()) {
+      throw new IllegalArgumentException(String.format(
+          "Selection scores cover %d vectors but search scores %d", selection.size(), scorers.size()));
+    }
     this.config = config;
     this.scorers = scorers;
+    this.rescore = selection != null;
+    this.selection = selection != null ? selection : scorers;
     this.graph = new OnHeapHnswGraph(config.m(), drawLevels(scorers.size(), config));
     this.level0Scores = new float[Math.multiplyExact(scorers.size(), config.maxConnections0())];
     this.upperScores = new float[scorers.size()][];
@@ -115,7 +140,7 @@ public final class HnswBuilder {
   /** One thread's insertion state: its searcher and scratch arrays. */
   private final class Inserter {
     private final HnswSearcher searcher = new HnswSearcher();
-    private final NeighborSelector selector = new NeighborSelector(scorers, config.maxConnections0() + 1);
+    private final NeighborSelector selector = new NeighborSelector(selection, config.maxConnections0() + 1);
     private final int[] chosenNodes = new int[config.m()];
     private final float[] chosenScores = new float[config.m()];
 
@@ -141,6 +166,7 @@ public final class HnswBuilder {
 
     private void link(int node, int level, int entry, int top) {
       QueryScorer scorer = scorers.scorer(node);
+      QueryScorer exact = rescore ? selection.scorer(node) : null;
       float entryScore = scorer.score(entry);
       for (int l = top; l > level; l--) {
         long best = searcher.greedy(lockedView, scorer, entry, entryScore, l);
@@ -150,8 +176,12 @@ public final class HnswBuilder {
       for (int l = Math.min(level, top); l >= 0; l--) {
         searcher.searchLayer(lockedView, scorer, entry, entryScore, config.efConstruction(), l, null);
         selector.loadFromQueue(searcher.results());
+        // The next level's search starts from the best candidate by the search's own scores.
         entry = selector.bestNode();
         entryScore = selector.bestScore();
+        if (exact != null) {
+          selector.rescore(exact);
+        }
         selector.select(config.m());
         synchronized (lock(node)) {
           storeNeighbors(l, node, selector);

@@ -39,6 +39,14 @@ final class NeighborSelector {
     }
   }
 
+  /** Replaces every score by {@code exact}'s and re-sorts best first (ties: lower node first). */
+  void rescore(QueryScorer exact) {
+    for (int i = 0; i < size; i++) {
+      keys[i] = NodeQueue.key(nodes[i], exact.score(nodes[i]));
+    }
+    sortKeys();
+  }
+
   /** Takes the current neighbours of {@code base} on {@code level} plus one newcomer, best first. */
   void loadFromList(OnHeapHnswGraph graph, int level, int base, float[] listScores, int scoreBase,
       int newcomer, float newcomerScore) {
@@ -50,6 +58,11 @@ final class NeighborSelector {
     }
     keys[count] = NodeQueue.key(newcomer, newcomerScore);
     size = count + 1;
+    sortKeys();
+  }
+
+  /** Orders the first {@link #size} keys into {@link #nodes} and {@link #scores}, best first. */
+  private void sortKeys() {
     Arrays.sort(keys, 0, size);
     for (int i = 0; i < size; i++) {
       long key = keys[size - 1 - i];

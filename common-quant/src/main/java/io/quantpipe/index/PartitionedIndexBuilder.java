@@ -119,8 +119,8 @@ public final class PartitionedIndexBuilder {
       FloatVectors part = new FloatVectors(rows, dim);
       Path graph = dir.resolve(IndexManifest.graphFile(p));
       Path floats = dir.resolve(IndexManifest.vectorsFile(p));
-      HnswPartitionBuilder.build(part, partIds, similarity, quantizer, config, HnswPartitionBuilder.BuildScores.FLOAT,
-          threads, graph);
+      HnswPartitionBuilder.build(part, partIds, similarity, quantizer, config,
+          HnswPartitionBuilder.DEFAULT_BUILD_SCORES, threads, graph);
       FvecsWriter.writeFvecs(floats, part);
       written.add(new IndexManifest.Partition(p, graph.getFileName().toString(), floats.getFileName().toString(),
           size, crcOf(floats)));

@@ -81,11 +81,12 @@ public final class HnswJob {
   /**
    * @param indexDir the index directory URI, which already holds {@code quantizer.qpa}
    * @param artifactBytes the shipped quantizer's bytes, or {@code null} for float32 graphs
+   * @param scores what each graph is linked on (the file holds the same codes either way)
    * @param tasks Spark tasks building graphs (each builds the partitions hashed to it)
    * @return the partitions built, by centroid
    */
   public static List<Built> run(JavaRDD<VectorBlock> blocks, CoarseQuantizer coarse, byte[] artifactBytes,
-      HnswConfig config, int tasks, String indexDir) {
+      HnswConfig config, HnswPartitionBuilder.BuildScores scores, int tasks, String indexDir) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(blocks.context());
     jsc.setJobGroup("hnsw", "build HNSW partitions (P=" + coarse.count() + ")", false);
     Broadcast<float[]> centroids = jsc.broadcast(EncodeJob.centroidRows(coarse));
@@ -104,7 +105,7 @@ public final class HnswJob {
     SerializableConfiguration conf = new SerializableConfiguration(jsc.hadoopConfiguration());
     byte[] shipped = artifactBytes == null ? new byte[0] : artifactBytes;
     List<Built> built = keyed.repartitionAndSortWithinPartitions(new CoarsePartitioner(Math.max(1, tasks)), new KeyOrder())
-        .mapPartitions(rows -> buildAll(rows, dim, sim, shipped, config, indexDir, conf).iterator())
+        .mapPartitions(rows -> buildAll(rows, dim, sim, shipped, config, scores, indexDir, conf).iterator())
         .collect();
     centroids.destroy();
     List<Built> sorted = new ArrayList<>(built);
@@ -113,7 +114,8 @@ public final class HnswJob {
   }
 
   private static List<Built> buildAll(Iterator<Tuple2<Tuple2<Integer, Long>, float[]>> rows, int dim, Similarity sim,
-      byte[] artifactBytes, HnswConfig config, String indexDir, SerializableConfiguration conf)
+      byte[] artifactBytes, HnswConfig config, HnswPartitionBuilder.BuildScores scores, String indexDir,
+      SerializableConfiguration conf)
       throws IOException, InterruptedException {
     QuantizerArtifact artifact = artifactBytes.length == 0 ? null : QuantizerCodec.read(artifactBytes, "quantizer");
     IndexStore store = new IndexStore(indexDir, conf.value());
@@ -126,14 +128,14 @@ public final class HnswJob {
       while (rows.hasNext()) {
         Tuple2<Tuple2<Integer, Long>, float[]> row = rows.next();
         if (row._1()._1() != current && current >= 0) {
-          out.add(buildOne(current, ids, vectors, sim, artifact, config, local, store));
+          out.add(buildOne(current, ids, vectors, sim, artifact, config, scores, local, store));
         }
         current = row._1()._1();
         ids.add(row._1()._2());
         vectors.add(row._2());
       }
       if (current >= 0) {
-        out.add(buildOne(current, ids, vectors, sim, artifact, config, local, store));
+        out.add(buildOne(current, ids, vectors, sim, artifact, config, scores, local, store));
       }
     } finally {
       try (var files = Files.list(local)) {
@@ -147,15 +149,15 @@ public final class HnswJob {
   }
 
   private static Built buildOne(int centroid, List<Long> idList, FloatBuffer buffer, Similarity sim,
-      QuantizerArtifact artifact, HnswConfig config, Path local, IndexStore store)
+      QuantizerArtifact artifact, HnswConfig config, HnswPartitionBuilder.BuildScores scores, Path local,
+      IndexStore store)
       throws IOException, InterruptedException {
     long[] ids = idList.stream().mapToLong(Long::longValue).toArray();
     FloatVectors vectors = buffer.drain();
     idList.clear();
     Path graph = local.resolve(IndexManifest.graphFile(centroid));
     Path floats = local.resolve(IndexManifest.vectorsFile(centroid));
-    var result = HnswPartitionBuilder.build(vectors, ids, sim, artifact, config,
-        HnswPartitionBuilder.BuildScores.FLOAT, 1, graph);
+    var result = HnswPartitionBuilder.build(vectors, ids, sim, artifact, config, scores, 1, graph);
     FvecsWriter.writeFvecs(floats, vectors);
     long crc = IndexStore.crc32c(floats);
     long graphBytes = Files.size(graph);

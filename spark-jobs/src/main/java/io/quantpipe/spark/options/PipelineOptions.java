@@ -4,6 +4,7 @@ import io.quantpipe.config.ConfFile;
 import io.quantpipe.config.OptionReader;
 import io.quantpipe.eval.QualityGate;
 import io.quantpipe.hnsw.HnswConfig;
+import io.quantpipe.hnsw.HnswPartitionBuilder;
 import io.quantpipe.strategy.Strategy;
 import io.quantpipe.vector.Similarity;
 import java.util.LinkedHashMap;
@@ -32,6 +33,8 @@ import java.util.Set;
  * @param trainSamples the seeded sample k-means++ initialises PQ and the coarse centroids from
  * @param pqSampleFraction fraction of the corpus each PQ Lloyd iteration reads (1 = all of it)
  * @param partitions coarse (IVF) partitions P, one HNSW graph each
+ * @param hnswBuildScores what each partition's graph is linked on ({@code hnsw-build-scores}: float
+ *     or codes; see {@link HnswPartitionBuilder.BuildScores})
  * @param includeVectors whether shards also carry the float vector (for rescoring elsewhere)
  * @param delta whether to also write the shards as a Delta table partitioned by {@code partition}
  * @param evalQueries at most this many queries are evaluated
@@ -47,7 +50,8 @@ import java.util.Set;
 public record PipelineOptions(String input, InputFormat inputFormat, String idColumn, String vectorColumn,
     String queries, String output, Similarity metric, Strategy strategy, long seed,
     double maxRejectFraction, int calibrationSamples, int trainSamples, int pqM, int pqIterations,
-    double pqSampleFraction, int partitions, int coarseIterations, HnswConfig hnsw, boolean includeVectors,
+    double pqSampleFraction, int partitions, int coarseIterations, HnswConfig hnsw, HnswPartitionBuilder.BuildScores hnswBuildScores,
+    boolean includeVectors,
     boolean delta, int evalK, int evalEf, int evalNprobe, int evalOversample, int evalQueries,
     double targetRecall, int retainVersions, QualityGate gate, int inputPartitions, Map<String, String> sparkConf) {
 
@@ -73,6 +77,7 @@ public record PipelineOptions(String input, InputFormat inputFormat, String idCo
   public static final String COARSE_ITERATIONS = "coarse-iterations";
   public static final String HNSW_M = "hnsw-m";
   public static final String HNSW_EF_CONSTRUCTION = "hnsw-ef-construction";
+  public static final String HNSW_BUILD_SCORES = "hnsw-build-scores";
   public static final String INCLUDE_VECTORS = "include-vectors";
   public static final String DELTA = "delta";
   public static final String EVAL_K = "eval-k";
@@ -112,6 +117,7 @@ public record PipelineOptions(String input, InputFormat inputFormat, String idCo
     d.put(COARSE_ITERATIONS, "10");
     d.put(HNSW_M, "16");
     d.put(HNSW_EF_CONSTRUCTION, "100");
+    d.put(HNSW_BUILD_SCORES, HnswPartitionBuilder.DEFAULT_BUILD_SCORES.cliName());
     d.put(INCLUDE_VECTORS, "true");
     d.put(DELTA, "true");
     d.put(EVAL_K, "10");
@@ -151,9 +157,17 @@ public record PipelineOptions(String input, InputFormat inputFormat, String idCo
         r.metric(METRIC), r.strategy(STRATEGY), r.longValue(SEED), r.fraction(MAX_REJECT_FRACTION, true),
         r.positive(CALIBRATION_SAMPLES), r.positive(TRAIN_SAMPLES), r.atLeast(PQ_M, 0), r.atLeast(PQ_ITERATIONS, 0),
         r.fraction(PQ_SAMPLE_FRACTION, false), r.positive(PARTITIONS), r.atLeast(COARSE_ITERATIONS, 0),
-        r.hnsw(HNSW_M, HNSW_EF_CONSTRUCTION, SEED), r.bool(INCLUDE_VECTORS), r.bool(DELTA), r.positive(EVAL_K),
+        r.hnsw(HNSW_M, HNSW_EF_CONSTRUCTION, SEED), buildScores(r), r.bool(INCLUDE_VECTORS), r.bool(DELTA), r.positive(EVAL_K),
         r.positive(EVAL_EF), r.positive(EVAL_NPROBE), r.positive(EVAL_OVERSAMPLE), r.positive(EVAL_QUERIES),
         r.fraction(TARGET_RECALL, true), r.positive(RETAIN_VERSIONS), gate(r), r.atLeast(INPUT_PARTITIONS, 0), spark);
+  }
+
+  private static HnswPartitionBuilder.BuildScores buildScores(OptionReader r) {
+    try {
+      return HnswPartitionBuilder.BuildScores.fromCliName(r.string(HNSW_BUILD_SCORES));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Option '" + HNSW_BUILD_SCORES + "' " + e.getMessage(), e);
+    }
   }
 
   private static QualityGate gate(OptionReader r) {
@@ -182,6 +196,7 @@ public record PipelineOptions(String input, InputFormat inputFormat, String idCo
     m.put(COARSE_ITERATIONS, Integer.toString(coarseIterations));
     m.put(HNSW_M, Integer.toString(hnsw.m()));
     m.put(HNSW_EF_CONSTRUCTION, Integer.toString(hnsw.efConstruction()));
+    m.put(HNSW_BUILD_SCORES, hnswBuildScores.cliName());
     m.put(INCLUDE_VECTORS, Boolean.toString(includeVectors));
     m.put(DELTA, Boolean.toString(delta));
     m.put(EVAL_K, Integer.toString(evalK));

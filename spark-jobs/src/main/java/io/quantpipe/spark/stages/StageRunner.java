@@ -128,7 +128,7 @@ public final class StageRunner implements AutoCloseable {
   private StageRecords.Built runHnsw(long t0) throws IOException {
     CoarseQuantizer c = coarse(Stage.HNSW);
     int tasks = Math.min(o.partitions(), Math.max(1, spark().sparkContext().defaultParallelism()) * 4);
-    List<HnswJob.Built> built = HnswJob.run(blocks(), c, artifactBytes(Stage.HNSW), o.hnsw(), tasks,
+    List<HnswJob.Built> built = HnswJob.run(blocks(), c, artifactBytes(Stage.HNSW), o.hnsw(), o.hnswBuildScores(), tasks,
         run().indexDir());
     IndexStore index = index();
     long centroidsCrc = IndexStore.crc32c(index.readBytes(IndexManifest.CENTROIDS_FILE));

@@ -29,6 +29,7 @@ class PipelineOptionsTest {
     assertThat(o.partitions()).isEqualTo(4);
     assertThat(o.sparkConf()).containsEntry("spark.executor.memory", "4g");
     assertThat(o.searchOversample()).isEqualTo(4);
+    assertThat(o.hnswBuildScores()).isEqualTo(io.quantpipe.hnsw.HnswPartitionBuilder.BuildScores.FLOAT);
     assertThat(PipelineOptions.fromMap(o.toMap()).toMap()).isEqualTo(o.toMap());
   }
 
@@ -94,6 +95,11 @@ class PipelineOptionsTest {
     m.put("delta", "yes");
     assertThatThrownBy(() -> PipelineOptions.fromMap(m)).hasMessage("Option 'delta' must be true or false; got 'yes'");
     m.put("delta", "true");
+    m.put("hnsw-build-scores", "int8");
+    assertThatThrownBy(() -> PipelineOptions.fromMap(m))
+        .hasMessage("Option 'hnsw-build-scores' must be float or codes; got 'int8'");
+    m.put("hnsw-build-scores", "codes");
+    assertThat(PipelineOptions.fromMap(m).hnswBuildScores()).isEqualTo(io.quantpipe.hnsw.HnswPartitionBuilder.BuildScores.CODES);
     m.put("strategy", "pq9");
     assertThatThrownBy(() -> PipelineOptions.fromMap(m)).hasMessageStartingWith("Option 'strategy': Unknown strategy 'pq9'");
   }

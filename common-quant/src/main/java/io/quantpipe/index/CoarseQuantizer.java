@@ -80,11 +80,13 @@ public final class CoarseQuantizer {
    * over the centroids.
    */
   public void assignBlock(float[] vectors, int offset, int count, int[] out) {
+    if (similarity != Similarity.COSINE) { // raw vectors are what the centroids score
+      nearest.assign(vectors, offset, dim, count, out, new float[count]);
+      return;
+    }
     float[] prepared = Arrays.copyOfRange(vectors, offset, offset + count * dim);
-    if (similarity == Similarity.COSINE) {
-      for (int i = 0; i < count; i++) {
-        VectorUtil.normalize(prepared, i * dim, dim);
-      }
+    for (int i = 0; i < count; i++) {
+      VectorUtil.normalize(prepared, i * dim, dim);
     }
     nearest.assign(prepared, 0, dim, count, out, new float[count]);
   }

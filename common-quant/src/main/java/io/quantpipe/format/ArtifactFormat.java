@@ -1,5 +1,9 @@
 package io.quantpipe.format;
 
+import io.quantpipe.quant.Quantizer;
+import io.quantpipe.quant.pq.PqParams;
+import io.quantpipe.quant.pq.ProductQuantizer;
+
 /**
  * The binary layout of a quantizer artifact ({@code .qpa}), one file per trained quantizer.
  *
@@ -51,9 +55,8 @@ public final class ArtifactFormat {
   private ArtifactFormat() {}
 
   /** The version an artifact of {@code quantizer} is written as: 2 for 4-bit PQ, else 1. */
-  public static int versionFor(io.quantpipe.quant.Quantizer quantizer) {
-    if (quantizer instanceof io.quantpipe.quant.pq.ProductQuantizer
-        && ((io.quantpipe.quant.pq.ProductQuantizer) quantizer).ksub() != io.quantpipe.quant.pq.PqParams.KSUB) {
+  public static int versionFor(Quantizer quantizer) {
+    if (quantizer instanceof ProductQuantizer && ((ProductQuantizer) quantizer).ksub() != PqParams.KSUB) {
       return VERSION_PQ4;
     }
     return VERSION_START;

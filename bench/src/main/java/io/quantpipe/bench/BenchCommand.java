@@ -43,7 +43,7 @@ public final class BenchCommand implements Runnable {
 
   /** {@code bench kernels}: {@link KernelBenchmark} at each {@code --dims}, a table and JSON lines. */
   @Command(name = "kernels", mixinStandardHelpOptions = true,
-      description = "Time flat, exact_knn, sq8, sq4, sq8_encode, pq_adc, pq_encode, hamming and kmeans on one thread, with the names, data "
+      description = "Time flat, exact_knn, sq8, sq4, sq8_encode, pq_adc, pq4_fastscan, pq_encode, hamming and kmeans on one thread, with the names, data "
           + "shapes and JSON fields of ../shared/tools/reference_ann.py kernels.")
   static final class Kernels implements Callable<Integer> {
     @Spec
@@ -58,7 +58,7 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--k", defaultValue = "10", description = "Results per query (default: ${DEFAULT-VALUE}).")
     int k;
 
-    @Option(names = "--kernels", split = ",", defaultValue = "all", description = "Some of " + "flat,exact_knn,sq8_encode,sq8,sq4,pq_adc,pq_encode,hamming,kmeans (default: all).")
+    @Option(names = "--kernels", split = ",", defaultValue = "all", description = "Some of " + "flat,exact_knn,sq8_encode,sq8,sq4,pq_adc,pq4_fastscan,pq_encode,hamming,kmeans (default: all).")
     List<String> kernels;
 
     @Option(names = "--min-time", defaultValue = "0.5", description = "Seconds one repetition should last (default: ${DEFAULT-VALUE}).")

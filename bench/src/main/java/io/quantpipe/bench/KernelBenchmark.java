@@ -12,6 +12,7 @@ import io.quantpipe.quant.scalar.ScalarParams;
 import io.quantpipe.quant.scalar.ScalarQuantizer;
 import io.quantpipe.search.ExactKnn;
 import io.quantpipe.search.ExactSearcher;
+import io.quantpipe.search.FastScanSearcher;
 import io.quantpipe.search.QuantizedSearcher;
 import io.quantpipe.search.VectorSearcher;
 import io.quantpipe.vector.FloatVectors;
@@ -32,6 +33,9 @@ import java.util.function.Consumer;
  *   <li>{@code sq8_encode}: encoding the {@code n} vectors to 8-bit codes;
  *   <li>{@code pq_adc}: top-{@code k} by asymmetric distance over {@code n} random PQ codes with a
  *       random codebook, M = d/8 (or the largest divisor below), lookup-table build included;
+ *   <li>{@code pq4_fastscan}: the same with 4-bit codes (16 centroids per subspace, same M, half the
+ *       bytes) through {@link FastScanSearcher}: quantized-table build, fast scan and exact re-rank
+ *       included, against FAISS's {@code IndexPQFastScan} ({@code bin/faiss-pq4 kernel});
  *   <li>{@code hamming}: top-{@code k} by Hamming distance over {@code n} random d-bit codes;
  *   <li>{@code kmeans}: 25 Lloyd iterations of 256 centroids over {@code n} points of d/M dims.
  * </ul>
@@ -42,7 +46,8 @@ import java.util.function.Consumer;
 public final class KernelBenchmark {
   /** The kernels, in the reference's order and with its names. */
   public static final List<String> KERNELS =
-      List.of("flat", "exact_knn", "sq8_encode", "sq8", "sq4", "pq_adc", "pq_encode", "hamming", "kmeans");
+      List.of("flat", "exact_knn", "sq8_encode", "sq8", "sq4", "pq_adc", "pq4_fastscan", "pq_encode", "hamming",
+          "kmeans");
   private static final int MAX_QUERIES = 4000;
   private static final int KMEANS_ITERATIONS = 25;
   private static final int CENTROIDS = 256;
@@ -110,6 +115,21 @@ public final class KernelBenchmark {
       ProductQuantizer pq = new ProductQuantizer(Similarity.EUCLIDEAN, d, books);
       sink.accept(search("pq_adc", d, new QuantizedSearcher(new EncodedVectors(pq, randomBytes(random, n * m), n), 0),
           queries, "codes", params("M", m, "nbits", 8, "code_bytes", m, "note", "random codebook+codes; includes per-query LUT build")));
+    }
+    if (kernels.contains("pq4_fastscan")) {
+      float[][] books = new float[m][];
+      for (int j = 0; j < m; j++) {
+        books[j] = gaussian(random, PqParams.KSUB_4BIT * (d / m));
+      }
+      ProductQuantizer pq4 = new ProductQuantizer(Similarity.EUCLIDEAN, d, PqParams.KSUB_4BIT, books);
+      FastScanSearcher searcher = new FastScanSearcher(new EncodedVectors(pq4, randomBytes(random, n * pq4.codeBytes()), n), 0);
+      Map<String, Object> r = search("pq4_fastscan", d, searcher, queries, "codes", params("M", m, "nbits", 4, "bbs", 32,
+          "code_bytes", pq4.codeBytes(), "kernels", VectorUtil.implementation(),
+          "note", "random codebook+codes; includes per-query LUT build, quantization and exact re-rank"));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> p = (Map<String, Object>) r.get("params");
+      p.put("reranks_per_query", Math.round(searcher.candidatesPerSearch() * 10) / 10.0);
+      sink.accept(r);
     }
     if (kernels.contains("pq_encode")) {
       sink.accept(pqEncode(d, m, random));

@@ -40,7 +40,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
     description = "Evaluate quantization strategies on a TEXMEX dataset (base.fvecs, query.fvecs, optional groundtruth.ivecs).")
 public final class EvaluateCommand implements Callable<Integer> {
-  static final String DEFAULT_STRATEGIES = "none,sq8,sq4,sq2,bq,bq-centred,bq-asym,pq,rabitq-1,rabitq-4,hybrid-sq8,hybrid-bq,hybrid-pq,"
+  static final String DEFAULT_STRATEGIES = "none,sq8,sq4,sq2,bq,bq-centred,bq-asym,pq,pq4,rabitq-1,rabitq-4,hybrid-sq8,hybrid-bq,hybrid-pq,"
       + "hybrid-rabitq-1,hybrid-rabitq-4";
 
   @Spec
@@ -102,8 +102,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     EvalOptions options = new EvalOptions(similarity, k, oversample, candidates, repeat, training);
     Dataset dataset = Dataset.load(data, similarity, k, Runtime.getRuntime().availableProcessors());
     for (Strategy s : list) {
-      if (s.base() == Strategy.Base.PQ) {
-        new PqParams(training.pqM(dataset.base().dim()), pqIterations, seed).checkDimension(dataset.base().dim());
+      if (s.productQuantized()) {
+        StrategyTrainer.pqParams(s, dataset.base().dim(), training);
       }
     }
     Path staging = artifacts == null ? null : Files.createTempDirectory(parentOf(artifacts), ".artifacts-");

@@ -55,7 +55,7 @@ public final class HnswCommand implements Callable<Integer> {
   @Option(names = "--metric", defaultValue = "l2", description = "l2, ip or cosine (default: ${DEFAULT-VALUE}).")
   String metric;
 
-  static final String QUANTIZERS = "none, sq8, sq4, sq2, pq, bq, bq-centred, bq-asym, osq8, osq4, osq2, osq1, rabitq-1 … rabitq-8";
+  static final String QUANTIZERS = "none, sq8, sq4, sq2, pq, pq4, bq, bq-centred, bq-asym, osq8, osq4, osq2, osq1, rabitq-1 … rabitq-8";
 
   @Option(names = "--quantizer", defaultValue = "none", description = QUANTIZERS + " (default: ${DEFAULT-VALUE}).")
   String quantizer;

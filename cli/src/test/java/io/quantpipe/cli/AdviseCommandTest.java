@@ -48,9 +48,9 @@ class AdviseCommandTest {
       assertThat(rec.has(field)).as(field).isTrue();
     }
     JsonNode candidates = full.get("candidates");
-    // none, sq8, sq4, sq2, bq, bq-centred, rabitq-4; pq at M = 8, 16, 32; hybrids of sq8/sq4/sq2/bq, of pq at 3 M
-    // and of rabitq-1, x 4 factors
-    assertThat(candidates.size()).isEqualTo(7 + 3 + (4 + 3 + 1) * 4);
+    // none, sq8, sq4, sq2, bq, bq-centred, rabitq-4; pq and pq4 at M = 8, 16, 32; hybrids of sq8/sq4/sq2/bq, of pq
+    // at 3 M and of rabitq-1, x 4 factors
+    assertThat(candidates.size()).isEqualTo(7 + 3 + 3 + (4 + 3 + 1) * 4);
     for (JsonNode c : candidates) {
       for (String field : List.of("method", "params", "recall@10", "projected_memory_gb", "reason")) {
         assertThat(c.has(field)).as(c + " " + field).isTrue();

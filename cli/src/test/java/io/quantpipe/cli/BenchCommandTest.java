@@ -41,8 +41,11 @@ class BenchCommandTest {
         assertThat(r.path("nq").asInt()).isPositive();
       }
     }
-    assertThat(kernels).containsExactly("flat", "exact_knn", "sq8_encode", "sq8", "sq4", "pq_adc", "pq_encode", "hamming",
-        "kmeans");
+    assertThat(kernels).containsExactly("flat", "exact_knn", "sq8_encode", "sq8", "sq4", "pq_adc", "pq4_fastscan", "pq_encode",
+        "hamming", "kmeans");
+    JsonNode pq4 = records.stream().filter(r -> r.path("kernel").asText().equals("pq4_fastscan")).findFirst().orElseThrow();
+    assertThat(pq4.path("params").path("M").asInt()).isEqualTo(8); // pq's M at 4 bits: half the code bytes
+    assertThat(pq4.path("params").path("code_bytes").asInt()).isEqualTo(4);
     JsonNode pq = records.stream().filter(r -> r.path("kernel").asText().equals("pq_adc")).findFirst().orElseThrow();
     assertThat(pq.path("params").path("M").asInt()).isEqualTo(8); // d/8, as reference_ann.py picks it
   }

@@ -22,7 +22,7 @@ public record CandidateSpec(Strategy strategy, int pqM, int oversample) {
     List<Integer> ms = pqMs(dim, options.pqMs());
     List<CandidateSpec> out = new ArrayList<>();
     for (Strategy s : options.strategies()) {
-      List<Integer> mList = s.base() == Strategy.Base.PQ ? ms : List.of(0);
+      List<Integer> mList = s.productQuantized() ? ms : List.of(0);
       List<Integer> oList = s.hybrid() ? options.oversamples() : List.of(0);
       for (int m : mList) {
         for (int o : oList) {

@@ -38,7 +38,7 @@ public final class QuantizerCodec {
         .order(ByteOrder.LITTLE_ENDIAN);
     buf.order(ByteOrder.BIG_ENDIAN).putInt(ArtifactFormat.MAGIC).order(ByteOrder.LITTLE_ENDIAN);
     buf.put(quantizer.kind().id());
-    buf.put((byte) ArtifactFormat.VERSION_CURRENT);
+    buf.put((byte) ArtifactFormat.versionFor(quantizer));
     buf.put(quantizer.similarity().id());
     buf.put((byte) 0);
     buf.putInt(quantizer.dimension());
@@ -122,7 +122,7 @@ public final class QuantizerCodec {
       if (payloadLength != buf.remaining() - 4) {
         throw new CorruptArtifactException(resource, "payload length " + payloadLength + " does not match the " + (buf.remaining() - 4) + " bytes present");
       }
-      Quantizer q = readPayload(kind, similarity, dim, buf);
+      Quantizer q = readPayload(kind, version, similarity, dim, buf);
       if (buf.remaining() != 4) {
         throw new CorruptArtifactException(resource, (buf.remaining() - 4) + " unread payload bytes for a " + kind + " quantizer");
       }
@@ -155,9 +155,9 @@ public final class QuantizerCodec {
       }
     } else if (q instanceof ProductQuantizer) {
       ProductQuantizer p = (ProductQuantizer) q;
-      buf = allocate(8 + 4L * PqParams.KSUB * d);
+      buf = allocate(8 + 4L * p.ksub() * d);
       buf.putInt(p.m());
-      buf.putInt(PqParams.KSUB);
+      buf.putInt(p.ksub());
       for (int j = 0; j < p.m(); j++) {
         putFloats(buf, p.codebook(j));
       }
@@ -176,7 +176,7 @@ public final class QuantizerCodec {
     return buf.array();
   }
 
-  private static Quantizer readPayload(QuantizerKind kind, Similarity similarity, int dim, ByteBuffer buf) {
+  private static Quantizer readPayload(QuantizerKind kind, int version, Similarity similarity, int dim, ByteBuffer buf) {
     if (dim <= 0) {
       throw new IllegalArgumentException("dimension " + dim + " is not positive");
     }
@@ -199,14 +199,15 @@ public final class QuantizerCodec {
       case PRODUCT: {
         int m = buf.getInt();
         int ksub = buf.getInt();
-        if (ksub != PqParams.KSUB || m <= 0 || dim % m != 0) {
+        checkPqKsub(ksub, version);
+        if (m <= 0 || dim % m != 0) {
           throw new IllegalArgumentException("PQ m=" + m + ", ksub=" + ksub + " do not fit dimension " + dim);
         }
         float[][] books = new float[m][];
         for (int j = 0; j < m; j++) {
           books[j] = getFloats(buf, ksub * (dim / m));
         }
-        return new ProductQuantizer(similarity, dim, books);
+        return new ProductQuantizer(similarity, dim, ksub, books);
       }
       case OPTIMIZED_SCALAR: {
         OsqParams params = new OsqParams(buf.get(), buf.getFloat(), buf.getInt());
@@ -217,6 +218,16 @@ public final class QuantizerCodec {
       default:
         throw new IllegalArgumentException("no reader for kind " + kind);
     }
+  }
+
+  /** Field {@code ksub}: 256 in every version, 16 from version 2 on. */
+  private static void checkPqKsub(int ksub, int version) {
+    if (ksub == PqParams.KSUB || (ksub == PqParams.KSUB_4BIT && version >= ArtifactFormat.VERSION_PQ4)) {
+      return;
+    }
+    throw new IllegalArgumentException(String.format(
+        "PQ field ksub=%d is not valid in format version %d (version 1 holds ksub 256; version %d adds 16)",
+        ksub, version, ArtifactFormat.VERSION_PQ4));
   }
 
   private static ByteBuffer allocate(long bytes) {

@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * A precision/memory trade-off a user picks by name: {@code none} (float32), {@code sq8},
- * {@code sq4}, {@code sq2}, {@code bq}, {@code bq-centred}, {@code bq-asym}, {@code pq}, {@code osq8},
+ * {@code sq4}, {@code sq2}, {@code bq}, {@code bq-centred}, {@code bq-asym}, {@code pq}, {@code pq4} (4-bit
+ * PQ, 16 centroids per subspace, searched by the fast-scan kernel), {@code osq8},
  * {@code osq4}, {@code osq2}, {@code osq1} (optimized scalar quantization: a per-vector interval, see
  * {@code OptimizedScalarQuantizer}), {@code rabitq-<B>} (B = 1 … 8 bits per dimension), or
  * {@code hybrid-<q>}: search the codes of {@code q} for an oversampled candidate list, then rescore
@@ -27,6 +28,8 @@ public record Strategy(String name, Base base, boolean hybrid, int bits) {
   /** The encodings. */
   public enum Base {
     NONE("none"), SQ8("sq8"), SQ4("sq4"), SQ2("sq2"), BQ("bq"), BQ_CENTRED("bq-centred"), BQ_ASYM("bq-asym"), PQ("pq"),
+    /** 4-bit product quantization: as many subspaces as {@link #PQ}, half the bytes. */
+    PQ4("pq4"),
     OSQ8("osq8"), OSQ4("osq4"), OSQ2("osq2"), OSQ1("osq1"),
     /** Multi-bit RaBitQ; the strategy's {@link Strategy#bits()} says how many bits. */
     RABITQ("rabitq");
@@ -71,7 +74,7 @@ public record Strategy(String name, Base base, boolean hybrid, int bits) {
       }
     }
     throw new IllegalArgumentException("Unknown strategy '" + text + "'; expected none, sq8, sq4, sq2, bq, bq-centred, "
-        + "bq-asym, pq, osq8, osq4, osq2, osq1, rabitq-<1..8>, or hybrid-<one of those but none> (hybrid-bq rescoring bq-asym candidates, "
+        + "bq-asym, pq, pq4, osq8, osq4, osq2, osq1, rabitq-<1..8>, or hybrid-<one of those but none> (hybrid-bq rescoring bq-asym candidates, "
         + "hybrid-bq-sign Hamming ones)");
   }
 
@@ -101,6 +104,11 @@ public record Strategy(String name, Base base, boolean hybrid, int bits) {
       throw new IllegalArgumentException("No strategy given; expected a comma-separated list such as sq8,pq,hybrid-bq");
     }
     return out;
+  }
+
+  /** Whether the base is product quantization ({@code pq} or {@code pq4}), trained by Lloyd passes over the data. */
+  public boolean productQuantized() {
+    return base == Base.PQ || base == Base.PQ4;
   }
 
   /** The reference_ann.py method this row joins with (flat, sq8, sq8_rescore, bq_rescore, ...). */

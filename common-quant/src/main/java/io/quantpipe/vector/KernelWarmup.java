@@ -78,7 +78,14 @@ final class KernelWarmup implements Runnable {
     int[] assignment = new int[4];
     float[] best = new float[4];
     float[] q = gaussian(r, 4 * 16);
+    byte[] lut = new byte[m * 16];
+    r.nextBytes(lut);
+    byte[] blocks = new byte[2 * 16 * m];
+    r.nextBytes(blocks);
+    int[] fast = new int[64];
     for (int i = 0; i < CALLS; i++) {
+      simd.fastScan(lut, blocks, 0, m, 2, fast);
+      sum += fast[i & 63];
       sum += simd.lookupSum(table, codes, 0, m) + simd.hamming(query, codes, 0, 2);
       simd.lookupSums(table, codes, 0, m, 8, sums);
       simd.hammings(query, codes, 0, 2, 8, distances);

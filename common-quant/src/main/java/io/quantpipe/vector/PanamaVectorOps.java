@@ -195,6 +195,11 @@ final class PanamaVectorOps implements VectorOps {
   }
 
   @Override
+  public void fastScan(byte[] lut, byte[] codes, int off, int m, int blocks, int[] out) {
+    PanamaFastScan.scan(lut, codes, off, m, blocks, out);
+  }
+
+  @Override
   public int hamming(long[] query, byte[] codes, int off, int words) {
     return ScalarVectorOps.INSTANCE.hamming(query, codes, off, words);
   }

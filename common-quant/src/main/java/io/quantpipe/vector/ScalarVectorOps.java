@@ -178,6 +178,28 @@ public final class ScalarVectorOps implements VectorOps {
     LookupScan.sums(table, codes, off, m, count, out);
   }
 
+  /** The plain loop: per subspace, 16 code bytes give 32 lookups (see the layout in {@link VectorOps#fastScan}). */
+  @Override
+  public void fastScan(byte[] lut, byte[] codes, int off, int m, int blocks, int[] out) {
+    int[] acc = new int[32];
+    for (int b = 0; b < blocks; b++) {
+      java.util.Arrays.fill(acc, 0);
+      int base = off + 16 * m * b;
+      for (int j = 0; j < m; j++) {
+        int t = 16 * j;
+        for (int i = 0; i < 8; i++) {
+          int even = codes[base + t + 2 * i] & 0xFF;
+          int odd = codes[base + t + 2 * i + 1] & 0xFF;
+          acc[i] += lut[t + (even & 15)] & 0xFF;
+          acc[16 + i] += lut[t + (even >>> 4)] & 0xFF;
+          acc[8 + i] += lut[t + (odd & 15)] & 0xFF;
+          acc[24 + i] += lut[t + (odd >>> 4)] & 0xFF;
+        }
+      }
+      System.arraycopy(acc, 0, out, 32 * b, 32);
+    }
+  }
+
   @Override
   public int hamming(long[] query, byte[] codes, int off, int words) {
     int d = 0;

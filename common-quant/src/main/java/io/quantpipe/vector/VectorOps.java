@@ -74,6 +74,17 @@ public interface VectorOps {
    */
   void lookupSums(float[] table, byte[] codes, int off, int m, int count, float[] out);
 
+  /**
+   * The 4-bit PQ fast scan: for {@code blocks} blocks of 32 codes in the fast-scan layout (block
+   * {@code b} is {@code 16·m} bytes from {@code off + 16·m·b}; subspace {@code j}'s 16 bytes at
+   * {@code 16·j} hold, in byte {@code 2i}, vector {@code i} in the low nibble and vector
+   * {@code 16+i} in the high one, and in byte {@code 2i+1} vectors {@code 8+i} and {@code 24+i}, for
+   * {@code i < 8}), {@code out[32·b + v] = Σ_j lut[16·j + code_j(v)]} with {@code lut} holding
+   * {@code m × 16} unsigned bytes. Integer sums, so every implementation agrees exactly; the caller
+   * keeps every sum below 65536 (SIMD implementations add in 16-bit lanes).
+   */
+  void fastScan(byte[] lut, byte[] codes, int off, int m, int blocks, int[] out);
+
   /** Hamming distance between {@code words} 64-bit words of a query and a code read from bytes. */
   int hamming(long[] query, byte[] codes, int off, int words);
 

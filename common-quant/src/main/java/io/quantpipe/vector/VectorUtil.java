@@ -177,6 +177,17 @@ public final class VectorUtil {
     ACTIVE.lookupSums(table, codes, off, m, count, out);
   }
 
+  /** The 4-bit PQ fast scan of {@code blocks} blocks of 32 codes; see {@link VectorOps#fastScan}. */
+  public static void fastScan(byte[] lut, byte[] codes, int off, int m, int blocks, int[] out) {
+    if (m < 1 || blocks < 0 || off < 0 || (long) off + 16L * m * blocks > codes.length || lut.length < 16 * m
+        || out.length < 32L * blocks) {
+      throw new IndexOutOfBoundsException(String.format(
+          "fastScan: %d blocks of %d subspaces from %d do not fit %d code bytes, a %d-byte table or %d outputs",
+          blocks, m, off, codes.length, lut.length, out.length));
+    }
+    ACTIVE.fastScan(lut, codes, off, m, blocks, out);
+  }
+
   public static int hamming(long[] query, byte[] codes, int off, int words) {
     return ACTIVE.hamming(query, codes, off, words);
   }

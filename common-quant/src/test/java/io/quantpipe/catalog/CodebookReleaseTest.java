@@ -74,6 +74,28 @@ class CodebookReleaseTest {
     assertThatThrownBy(() -> books.encode(new float[3], new byte[16])).hasMessageContaining("dimension 3");
   }
 
+  /** The stream job's codebooks for a pq4 release: the version-2 artifact, blocks encoded as one at a time. */
+  @Test
+  void aFourBitPqReleaseEncodesBlocksLikeItsQuantizer() throws Exception {
+    ProductQuantizer pq4 = PqTrainer.train(base, Similarity.EUCLIDEAN, new PqParams(16, PqParams.KSUB_4BIT, 4, 7), 1, 1);
+    artifact = QuantizerCodec.read(QuantizerCodec.toBytes(pq4, "{}"), "test");
+    assertThat(artifact.formatVersion()).isEqualTo(2);
+    LocalPublisher.publish(root, base, LongStream.range(0, N).toArray(), Similarity.EUCLIDEAN, artifact, null, "pq4",
+        new HnswConfig(8, 32, 1), 4);
+    Codebooks books = Codebooks.of(CodebookRelease.fetchCurrent(new LocalBlobStore(root)));
+    assertThat(books.codeBytes()).isEqualTo(8);
+    assertThat(books.baseline().meanRelativeError()).isBetween(0.001, 0.5);
+    int count = 70;
+    byte[] codes = new byte[count * 8];
+    int[] partitions = new int[count];
+    books.encodeBlock(java.util.Arrays.copyOf(base.data(), count * 128), count, codes, partitions);
+    for (int i = 0; i < count; i++) {
+      byte[] expected = new byte[8];
+      pq4.encode(base.get(i), expected, 0);
+      assertThat(java.util.Arrays.copyOfRange(codes, i * 8, i * 8 + 8)).as("vector %d", i).isEqualTo(expected);
+    }
+  }
+
   @Test
   void aManifestThatFailsItsChecksumIsRefused() throws Exception {
     publish();

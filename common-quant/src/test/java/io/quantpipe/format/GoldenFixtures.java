@@ -23,7 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Writes the golden v1 artifacts under src/test/resources/fixtures, with the code each gives for
+ * Writes the golden artifacts (v1, and v2 for 4-bit PQ) under src/test/resources/fixtures, with the code each gives for
  * siftsmall query 0. Run it only when a new format version or quantizer kind is introduced: it
  * writes only the fixtures that do not exist yet (add, never replace), with their codes in
  * {@link #NEW_CODES}; {@code QuantizerCodecTest} pins every released version.
@@ -31,9 +31,9 @@ import java.util.Map;
 public final class GoldenFixtures {
   static final Path DIR = Path.of("src", "test", "resources", "fixtures");
   /** The codes files the golden test reads: the first release's, then one per later addition. */
-  static final String[] CODE_FILES = {"codes-v1.properties", "codes-rabitq-v1.properties"};
+  static final String[] CODE_FILES = {"codes-v1.properties", "codes-rabitq-v1.properties", "codes-pq4-v2.properties"};
   /** Where codes of newly written fixtures go. */
-  static final String NEW_CODES = "codes-rabitq-v1.properties";
+  static final String NEW_CODES = "codes-pq4-v2.properties";
 
   static Map<String, Quantizer> quantizers() {
     FloatVectors sift = TestData.siftBase(1000);
@@ -46,6 +46,8 @@ public final class GoldenFixtures {
     q.put("osq4-v1", OptimizedScalarQuantizer.train(sift, Similarity.EUCLIDEAN, OsqParams.defaults(4)));
     q.put("rabitq4-v1", RaBitQuantizer.train(sift, Similarity.EUCLIDEAN,
         new RaBitQParams(4, 4, RaBitQParams.ScaleSearch.FIXED, 1)));
+    // 4-bit PQ, the first format-version-2 artifact: 16 subspaces of 16 centroids, 8 code bytes
+    q.put("pq4-v2", PqTrainer.train(sift, Similarity.EUCLIDEAN, new PqParams(16, PqParams.KSUB_4BIT, 2, 1), 1, 1));
     return q;
   }
 

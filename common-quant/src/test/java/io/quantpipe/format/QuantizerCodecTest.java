@@ -34,14 +34,14 @@ class QuantizerCodecTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"sq8-v1", "sq4-v1", "binary-v1", "bq-asym-v1", "pq-v1", "osq4-v1", "rabitq4-v1"})
+  @ValueSource(strings = {"sq8-v1", "sq4-v1", "binary-v1", "bq-asym-v1", "pq-v1", "osq4-v1", "rabitq4-v1", "pq4-v2"})
   void roundTripIsBitExact(String name) throws IOException {
     Quantizer q = QUANTIZERS.get(name);
     Path file = dir.resolve(name + ".qpa");
     QuantizerCodec.write(q, "{\"strategy\":\"x\"}", file);
     QuantizerArtifact back = QuantizerCodec.read(file, q.dimension(), q.similarity());
     assertThat(back.paramsJson()).isEqualTo("{\"strategy\":\"x\"}");
-    assertThat(back.formatVersion()).isEqualTo(ArtifactFormat.VERSION_CURRENT);
+    assertThat(back.formatVersion()).isEqualTo(name.endsWith("-v2") ? 2 : 1);
     assertThat(QuantizerCodec.toBytes(back.quantizer(), "{\"strategy\":\"x\"}")).isEqualTo(Files.readAllBytes(file));
     float[] probe = GoldenFixtures.probe();
     byte[] a = new byte[q.codeBytes()];
@@ -53,11 +53,11 @@ class QuantizerCodecTest {
 
   /** Golden v1 files written by an earlier build must read, re-encode identically, and give the same codes. */
   @ParameterizedTest
-  @ValueSource(strings = {"sq8-v1", "sq4-v1", "binary-v1", "bq-asym-v1", "pq-v1", "osq4-v1", "rabitq4-v1"})
-  void goldenVersionOneFilesStillRead(String name) throws IOException {
+  @ValueSource(strings = {"sq8-v1", "sq4-v1", "binary-v1", "bq-asym-v1", "pq-v1", "osq4-v1", "rabitq4-v1", "pq4-v2"})
+  void goldenFilesStillRead(String name) throws IOException {
     byte[] golden = fixture(name + ".qpa");
     QuantizerArtifact artifact = QuantizerCodec.read(golden, name);
-    assertThat(artifact.formatVersion()).isEqualTo(1);
+    assertThat(artifact.formatVersion()).isEqualTo(name.endsWith("-v2") ? 2 : 1);
     assertThat(QuantizerCodec.toBytes(artifact.quantizer(), artifact.paramsJson())).isEqualTo(golden);
     Properties codes = new Properties();
     for (String file : GoldenFixtures.CODE_FILES) {
@@ -91,9 +91,9 @@ class QuantizerCodecTest {
     magic[0] = 'X';
     assertThatThrownBy(() -> QuantizerCodec.read(magic, "m.qpa"))
         .hasMessage("m.qpa: not a quantpipe quantizer artifact: magic 0x58504152, expected 0x51504152");
-    byte[] newer = withChecksum(good, 5, (byte) 2);
+    byte[] newer = withChecksum(good, 5, (byte) 3);
     assertThatThrownBy(() -> QuantizerCodec.read(newer, "n.qpa"))
-        .hasMessage("n.qpa: format version 2 is not supported: this reader reads versions 1 to 1 (written by a newer quantpipe: upgrade to read it)");
+        .hasMessage("n.qpa: format version 3 is not supported: this reader reads versions 1 to 2 (written by a newer quantpipe: upgrade to read it)");
     assertThatThrownBy(() -> QuantizerCodec.read(Arrays.copyOf(good, 200), "t.qpa"))
         .hasMessageContaining("t.qpa: checksum mismatch");
     assertThatThrownBy(() -> QuantizerCodec.read(new byte[5], "tiny.qpa"))
@@ -118,7 +118,7 @@ class QuantizerCodecTest {
       assertThatThrownBy(() -> QuantizerCodec.read(bad, "osq.qpa")).isInstanceOf(CorruptArtifactException.class);
     }
     assertThatThrownBy(() -> QuantizerCodec.read(withChecksum(good, 5, (byte) 9), "osq.qpa"))
-        .hasMessage("osq.qpa: format version 9 is not supported: this reader reads versions 1 to 1 (written by a newer quantpipe: upgrade to read it)");
+        .hasMessage("osq.qpa: format version 9 is not supported: this reader reads versions 1 to 2 (written by a newer quantpipe: upgrade to read it)");
     int payload = ArtifactFormat.FIXED_HEADER + ByteBuffer.wrap(good, 12, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() + 8;
     assertThatThrownBy(() -> QuantizerCodec.read(withChecksum(good, payload, (byte) 3), "osq.qpa"))
         .hasMessage("osq.qpa: malformed payload: Optimized scalar quantization supports 8, 4, 2 or 1 bits; bits=3");
@@ -167,6 +167,25 @@ class QuantizerCodecTest {
     byte[] badBits = withChecksum(good, 24 + paramsLength + 1, (byte) 9);
     assertThatThrownBy(() -> QuantizerCodec.read(badBits, "b.qpa"))
         .hasMessage("b.qpa: malformed payload: RaBitQ supports 1 to 8 bits per dimension; bits=9");
+  }
+
+  /**
+   * 4-bit PQ is version 2: the same file relabelled version 1 is refused by its ksub field, and a
+   * ksub other than 16 or 256 is refused in any version.
+   */
+  @Test
+  void pq4NeedsVersionTwoAndAKnownKsub() throws IOException {
+    byte[] good = fixture("pq4-v2.qpa");
+    assertThat(good[5]).isEqualTo((byte) 2);
+    assertThatThrownBy(() -> QuantizerCodec.read(withChecksum(good, 5, (byte) 1), "p4.qpa"))
+        .isInstanceOf(CorruptArtifactException.class)
+        .hasMessage("p4.qpa: malformed payload: PQ field ksub=16 is not valid in format version 1 "
+            + "(version 1 holds ksub 256; version 2 adds 16)");
+    int ksubAt = ArtifactFormat.FIXED_HEADER + ByteBuffer.wrap(good, 12, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() + 8 + 4;
+    assertThatThrownBy(() -> QuantizerCodec.read(withChecksum(good, ksubAt, (byte) 32), "p4.qpa"))
+        .hasMessage("p4.qpa: malformed payload: PQ field ksub=32 is not valid in format version 2 "
+            + "(version 1 holds ksub 256; version 2 adds 16)");
+    assertThat(fixture("pq-v1.qpa")[5]).isEqualTo((byte) 1);
   }
 
   /** Sets one byte and recomputes the checksum, to reach the checks behind it. */

@@ -55,8 +55,28 @@ class StrategyTest {
     assertThatThrownBy(() -> Strategy.parse("hybrid-rabitq-"))
         .hasMessage("Unknown strategy 'hybrid-rabitq-': rabitq takes 1 to 8 bits per dimension, as rabitq-1 … rabitq-8; got ''");
     assertThatThrownBy(() -> Strategy.parse("rabitq"))
-        .hasMessageStartingWith("Unknown strategy 'rabitq'; expected none, sq8, sq4, sq2, bq, bq-centred, bq-asym, pq, osq8, osq4, osq2, "
+        .hasMessageStartingWith("Unknown strategy 'rabitq'; expected none, sq8, sq4, sq2, bq, bq-centred, bq-asym, pq, pq4, osq8, osq4, osq2, "
             + "osq1, rabitq-<1..8>");
+  }
+
+  @Test
+  void parsesPq4AndTrainsItWithPqsSubspacesAtSixteenCentroids() {
+    assertThat(Strategy.parseList("pq4,hybrid-pq4")).extracting(Strategy::base)
+        .containsExactly(Strategy.Base.PQ4, Strategy.Base.PQ4);
+    assertThat(Strategy.parse("hybrid-pq4").referenceMethod()).isEqualTo("pq4_rescore");
+    assertThat(Strategy.parse("pq4").productQuantized()).isTrue();
+    assertThat(Strategy.parse("sq4").productQuantized()).isFalse();
+    io.quantpipe.quant.pq.PqParams p = StrategyTrainer.pqParams(Strategy.parse("pq4"), 384, TrainingOptionsFixture.DEFAULTS);
+    assertThat(p.m()).isEqualTo(48);
+    assertThat(p.ksub()).isEqualTo(16);
+    assertThat(StrategyTrainer.pqParams(384, TrainingOptionsFixture.DEFAULTS).ksub()).isEqualTo(256);
+    assertThat(StrategyTrainer.describe(Strategy.parse("pq4"), 384, TrainingOptionsFixture.DEFAULTS, 1000))
+        .containsEntry("strategy", "pq4").containsEntry("M", 48).containsEntry("nbits", 4).containsEntry("dsub", 8);
+    io.quantpipe.vector.FloatVectors corpus = io.quantpipe.TestData.siftBase(1000);
+    io.quantpipe.quant.Quantizer q = StrategyTrainer.train(Strategy.parse("pq4"), corpus,
+        io.quantpipe.vector.Similarity.EUCLIDEAN, new TrainingOptions(42, 0, 3, 50_000, 10_000, true, 1));
+    assertThat(q.codeBytes()).isEqualTo(8);
+    assertThat(((io.quantpipe.quant.pq.ProductQuantizer) q).ksub()).isEqualTo(16);
   }
 
   /** The run options the CLI defaults to. */

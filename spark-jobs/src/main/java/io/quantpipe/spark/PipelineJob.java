@@ -36,7 +36,7 @@ public final class PipelineJob implements Callable<Integer> {
   @Option(names = "--output", description = "Overrides 'output': the index root, a path or Hadoop URI (s3a://...).")
   String output;
 
-  @Option(names = "--strategy", description = "Overrides 'strategy': none, sq8, sq4, sq2, bq, bq-centred, bq-asym, pq, osq8, osq4, osq2, osq1, rabitq-<1..8>, hybrid-<q>.")
+  @Option(names = "--strategy", description = "Overrides 'strategy': none, sq8, sq4, sq2, bq, bq-centred, bq-asym, pq, pq4, osq8, osq4, osq2, osq1, rabitq-<1..8>, hybrid-<q>.")
   String strategy;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Overrides any option of the conf file.")

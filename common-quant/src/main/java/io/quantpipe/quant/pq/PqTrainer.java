@@ -35,19 +35,19 @@ public final class PqTrainer {
     return TrainingSample.rank(seed, subspace);
   }
 
-  /** k-means++ codebooks for every subspace from a (prepared) sample: {@code [m][256 × dsub]}. */
+  /** k-means++ codebooks for every subspace from a (prepared) sample: {@code [m][ksub × dsub]}. */
   public static float[][] initialCodebooks(FloatVectors sample, PqParams params) {
     params.checkDimension(sample.dim());
-    if (sample.count() < PqParams.KSUB) {
+    if (sample.count() < params.ksub()) {
       throw new IllegalArgumentException(String.format(
           "Cannot train PQ: %d training vectors is fewer than the %d centroids per subspace",
-          sample.count(), PqParams.KSUB));
+          sample.count(), params.ksub()));
     }
     int dsub = sample.dim() / params.m();
     float[][] codebooks = new float[params.m()][];
     for (int j = 0; j < params.m(); j++) {
       codebooks[j] = KMeans.initPlusPlus(sample.data(), j * dsub, sample.dim(), sample.count(), dsub,
-          PqParams.KSUB, subspaceSeed(params.seed(), j));
+          params.ksub(), subspaceSeed(params.seed(), j));
     }
     return codebooks;
   }
@@ -56,16 +56,20 @@ public final class PqTrainer {
   public static KMeansStatistics[] newStatistics(int dim, PqParams params) {
     KMeansStatistics[] stats = new KMeansStatistics[params.m()];
     for (int j = 0; j < stats.length; j++) {
-      stats[j] = new KMeansStatistics(PqParams.KSUB, dim / params.m());
+      stats[j] = new KMeansStatistics(params.ksub(), dim / params.m());
     }
     return stats;
   }
 
-  /** Nearest-centroid indexes for the current codebooks; build once per iteration and share. */
+  /**
+   * Nearest-centroid indexes for the current codebooks ({@code ksub × dsub} each, so the centroid
+   * count is the codebook's length over {@code dsub}); build once per iteration and share.
+   */
   public static NearestCentroid[] indexes(float[][] codebooks, int dim) {
     NearestCentroid[] idx = new NearestCentroid[codebooks.length];
+    int dsub = dim / codebooks.length;
     for (int j = 0; j < codebooks.length; j++) {
-      idx[j] = new NearestCentroid(codebooks[j], PqParams.KSUB, dim / codebooks.length);
+      idx[j] = new NearestCentroid(codebooks[j], codebooks[j].length / dsub, dsub);
     }
     return idx;
   }
@@ -142,7 +146,8 @@ public final class PqTrainer {
     } finally {
       pool.shutdownNow();
     }
-    LOG.info("Trained PQ m={} on {} vectors of dim {} in {} iterations", params.m(), n, sample.dim(), params.iterations());
-    return new ProductQuantizer(similarity, sample.dim(), codebooks);
+    LOG.info("Trained PQ m={} ksub={} on {} vectors of dim {} in {} iterations", params.m(), params.ksub(), n,
+        sample.dim(), params.iterations());
+    return new ProductQuantizer(similarity, sample.dim(), params.ksub(), codebooks);
   }
 }

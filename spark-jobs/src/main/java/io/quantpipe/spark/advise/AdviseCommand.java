@@ -83,7 +83,7 @@ public final class AdviseCommand implements Callable<Integer> {
 
   /** The options the local and the Spark version share, and what both do with an advice. */
   public static final class AdviseArguments {
-    static final String STRATEGIES = "none,sq8,sq4,sq2,pq,bq,bq-centred,rabitq-4,hybrid-sq8,hybrid-sq4,hybrid-sq2,"
+    static final String STRATEGIES = "none,sq8,sq4,sq2,pq,pq4,bq,bq-centred,rabitq-4,hybrid-sq8,hybrid-sq4,hybrid-sq2,"
         + "hybrid-pq,hybrid-bq,hybrid-rabitq-1";
 
     @Option(names = "--metric", required = true, description = "l2, ip or cosine.")

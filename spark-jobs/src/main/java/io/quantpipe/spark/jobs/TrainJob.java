@@ -113,7 +113,7 @@ public final class TrainJob {
     Map<String, Object> params = StrategyTrainer.describe(options.strategy(), dim, trainingOptions(options),
         (int) Math.min(Integer.MAX_VALUE, stats.corpus.count()));
     params.put("trained_on", stats.corpus.count());
-    if (options.strategy().base() == Strategy.Base.PQ) { // Lloyd passes read the corpus, not only the sample
+    if (options.strategy().productQuantized()) { // Lloyd passes read the corpus, not only the sample
       params.put("init_points", stats.sample.size());
       params.put("train_points", Math.round(stats.corpus.count() * options.pqSampleFraction()));
       params.put("sample_fraction", options.pqSampleFraction());
@@ -129,12 +129,12 @@ public final class TrainJob {
 
   private static Quantizer trainQuantizer(JavaRDD<VectorBlock> blocks, Statistics stats, int dim, PipelineOptions o) {
     Strategy strategy = o.strategy();
-    if (strategy.base() != Strategy.Base.PQ) {
+    if (!strategy.productQuantized()) {
       return StrategyTrainer.train(strategy, stats.corpus, o.metric(), trainingOptions(o));
     }
-    PqParams params = StrategyTrainer.pqParams(dim, trainingOptions(o));
+    PqParams params = StrategyTrainer.pqParams(strategy, dim, trainingOptions(o));
     float[][] codebooks = trainPq(blocks, stats.sample.vectors(), params, o.pqSampleFraction(), o.metric());
-    return new ProductQuantizer(o.metric(), dim, codebooks);
+    return new ProductQuantizer(o.metric(), dim, params.ksub(), codebooks);
   }
 
   /**
@@ -144,7 +144,7 @@ public final class TrainJob {
   public static float[][] trainPq(JavaRDD<VectorBlock> blocks, FloatVectors preparedSample, PqParams params,
       double fraction, io.quantpipe.vector.Similarity similarity) {
     float[][] initial = PqTrainer.initialCodebooks(preparedSample, params);
-    var spec = new DistributedKMeans.Spec(preparedSample.dim(), params.m(), PqParams.KSUB, params.iterations(),
+    var spec = new DistributedKMeans.Spec(preparedSample.dim(), params.m(), params.ksub(), params.iterations(),
         fraction, params.seed(), similarity);
     return DistributedKMeans.run(blocks, initial, spec);
   }

@@ -58,6 +58,37 @@ class DistributedKMeansIT extends SparkTestBase {
     }
   }
 
+  /**
+   * 4-bit PQ (ksub 16, what TrainJob passes for pq4): the same codebooks on 1 and 3 partitions and
+   * in plain Java, so an executor and a local run give every vector the same packed code.
+   */
+  @Test
+  void pq4CodebooksAndCodesEqualPlainJava() throws Exception {
+    PqParams pq4 = new PqParams(16, PqParams.KSUB_4BIT, 3, 7);
+    FloatVectors base = FvecsReader.readFvecs(SIFTSMALL.resolve("base.fvecs"));
+    FloatVectors sample = CorpusStatistics.of(base, base.count(), 7).sample().vectors();
+    float[][][] books = new float[2][][];
+    int[] partitions = {1, 3};
+    for (int p = 0; p < 2; p++) {
+      Dataset<Row> rows = FvecsInput.read(spark, SIFTSMALL.resolve("base.fvecs").toString(), partitions[p]);
+      JavaRDD<VectorBlock> blocks = VectorBlocks.of(rows, 128, 7, 0);
+      books[p] = TrainJob.trainPq(blocks, sample, pq4, 1.0, Similarity.EUCLIDEAN);
+      blocks.unpersist(false);
+    }
+    assertThat(books[0]).isDeepEqualTo(books[1]);
+    assertThat(books[0][0]).hasSize(16 * 8);
+    ProductQuantizer local = PqTrainer.train(sample, Similarity.EUCLIDEAN, pq4, 5, 2);
+    ProductQuantizer distributed = new ProductQuantizer(Similarity.EUCLIDEAN, 128, pq4.ksub(), books[0]);
+    assertThat(distributed.codeBytes()).isEqualTo(8);
+    byte[] a = new byte[8];
+    byte[] b = new byte[8];
+    for (int i = 0; i < base.count(); i += 97) {
+      local.encode(base.get(i), a, 0);
+      distributed.encode(base.get(i), b, 0);
+      assertThat(b).as("code of vector %d", i).isEqualTo(a);
+    }
+  }
+
   @Test
   void sampleFractionIsIndependentOfPartitioning() throws Exception {
     Dataset<Row> rows = FvecsInput.read(spark, SIFTSMALL.resolve("base.fvecs").toString(), 2);

@@ -25,6 +25,7 @@ final class EvaluateOptions {
     StringBuilder sb = new StringBuilder("--metric ").append(metric).append(" --strategies ").append(strategy.name());
     switch (strategy.base()) {
       case PQ:
+      case PQ4:
         // pq-m = 0 means "d/8": the artifact records the M it resolved to.
         Object m = quantizerParams.getOrDefault("M", options.path("pq-m").asText());
         sb.append(" --pq-m ").append(m).append(" --pq-iterations ").append(options.path("pq-iterations").asText())

@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class HnswBuilder {
   private static final int LOCK_STRIPES = 1 << 12;
+  static final int RESCORE_LIMIT = Integer.getInteger("qp.rescoreLimit", Integer.MAX_VALUE);
 
   private final HnswConfig config;
   private final ScorerSupplier scorers;
@@ -180,6 +181,7 @@ public final class HnswBuilder {
         entry = selector.bestNode();
         entryScore = selector.bestScore();
         if (exact != null) {
+          selector.truncate(RESCORE_LIMIT);
           selector.rescore(exact);
         }
         selector.select(config.m());

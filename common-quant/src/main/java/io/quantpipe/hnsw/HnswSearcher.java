@@ -131,9 +131,10 @@ public final class HnswSearcher {
         if (results.size() < ef || score > results.topScore()) {
           candidates.push(node, score);
           if (accept == null || accept.test(node)) {
-            results.push(node, score);
-            if (results.size() > ef) {
-              results.pop();
+            if (results.size() < ef) {
+              results.push(node, score);
+            } else {
+              results.replaceTop(node, score); // score > the top's: the top is what push-then-pop drops
             }
           }
         }

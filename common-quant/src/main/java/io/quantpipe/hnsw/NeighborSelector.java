@@ -47,11 +47,6 @@ final class NeighborSelector {
     sortKeys();
   }
 
-  /** Keeps the first {@code max} candidates. */
-  void truncate(int max) {
-    size = Math.min(size, max);
-  }
-
   /** Takes the current neighbours of {@code base} on {@code level} plus one newcomer, best first. */
   void loadFromList(OnHeapHnswGraph graph, int level, int base, float[] listScores, int scoreBase,
       int newcomer, float newcomerScore) {

@@ -67,6 +67,7 @@ final class KernelWarmup implements Runnable {
             + simd.dotPacked(q, codes, 0, len, 4) + simd.dotPacked(q, codes, 0, len / 2, 2)
             + simd.dotBytes(codes, 0, codes, 0, len) + simd.dotSevenBit(sevenBit, 0, sevenBit, 0, len);
         simd.dotSevenBits(sevenBit, 0, sevenBit, len, pairOrds, 3, three); // a pair and a lone code
+        simd.dotBytes(codes, 0, codes, len, pairOrds, 3, three);
         sum += three[i % 3];
       }
     }

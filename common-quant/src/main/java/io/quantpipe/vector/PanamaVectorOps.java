@@ -204,6 +204,39 @@ final class PanamaVectorOps implements VectorOps {
     out[outOff + 1] = r1;
   }
 
+  /**
+   * {@link #dotBytes} of a neighbour list, two codes per pass as {@link #dotSevenBits} does: each
+   * 16-bit lane holds one unsigned product (≤ 255² < 2^16, so no two add up there), read as int
+   * pairs by {@link #halves} rather than widened across lanes.
+   */
+  @Override
+  public void dotBytes(byte[] q, int qOff, byte[] codes, int len, int[] ords, int count, int[] out) {
+    int j = 0;
+    for (; j + 1 < count; j += 2) {
+      int off0 = ords[j] * len;
+      int off1 = ords[j + 1] * len;
+      IntVector acc0 = IntVector.zero(I), acc1 = acc0;
+      int i = 0;
+      for (int bound = len & ~15; i < bound; i += 16) {
+        ShortVector x = widen(q, qOff + i).and((short) 0xFF);
+        acc0 = acc0.add(halves(x.mul(widen(codes, off0 + i).and((short) 0xFF))));
+        acc1 = acc1.add(halves(x.mul(widen(codes, off1 + i).and((short) 0xFF))));
+      }
+      int r0 = acc0.reduceLanes(VectorOperators.ADD);
+      int r1 = acc1.reduceLanes(VectorOperators.ADD);
+      for (; i < len; i++) {
+        int qi = q[qOff + i] & 0xFF;
+        r0 += qi * (codes[off0 + i] & 0xFF);
+        r1 += qi * (codes[off1 + i] & 0xFF);
+      }
+      out[j] = r0;
+      out[j + 1] = r1;
+    }
+    if (j < count) {
+      out[j] = dotBytes(q, qOff, codes, ords[j] * len, len);
+    }
+  }
+
   /** Sixteen bytes sign-extended to 16-bit lanes. */
   private static ShortVector widen(byte[] a, int off) {
     return (ShortVector) ByteVector.fromArray(B128, a, off).convertShape(VectorOperators.B2S, S, 0);

@@ -259,6 +259,13 @@ public final class ScalarVectorOps implements VectorOps {
   }
 
   @Override
+  public void dotBytes(byte[] q, int qOff, byte[] codes, int len, int[] ords, int count, int[] out) {
+    for (int j = 0; j < count; j++) {
+      out[j] = dotBytes(q, qOff, codes, ords[j] * len, len);
+    }
+  }
+
+  @Override
   public void dotSevenBits(byte[] q, int qOff, byte[] codes, int len, int[] ords, int count, int[] out) {
     for (int j = 0; j < count; j++) {
       out[j] = dotSevenBit(q, qOff, codes, ords[j] * len, len);

@@ -251,6 +251,32 @@ class PanamaVectorOpsTest {
     }
   }
 
+  /** The 8-bit batch kernel likewise, with 255s where a signed 16-bit product would overflow. */
+  @Test
+  void dotBytesOfANeighbourListScoresEachCodeAsOneCallWould() {
+    SplittableRandom r = new SplittableRandom(13);
+    for (int len : new int[] {1, 15, 16, 17, 64, 128, 384, 385}) {
+      byte[] codes = new byte[9 * len];
+      r.nextBytes(codes);
+      java.util.Arrays.fill(codes, 0, len, (byte) 0xFF);
+      byte[] q = new byte[len + 2];
+      r.nextBytes(q);
+      java.util.Arrays.fill(q, 2, len + 2, (byte) 0xFF);
+      int[] ords = {0, 8, 3, 3, 5, 1, 7};
+      for (int count = 0; count <= ords.length; count++) {
+        int[] simd = new int[count];
+        int[] plain = new int[count];
+        SIMD.dotBytes(q, 2, codes, len, ords, count, simd);
+        PLAIN.dotBytes(q, 2, codes, len, ords, count, plain);
+        for (int j = 0; j < count; j++) {
+          int one = PLAIN.dotBytes(q, 2, codes, ords[j] * len, len);
+          assertThat(simd[j]).as("len %d, code %d of %d", len, j, count).isEqualTo(one);
+          assertThat(plain[j]).as("len %d, code %d of %d", len, j, count).isEqualTo(one);
+        }
+      }
+    }
+  }
+
   private static byte[] sevenBitCodes(SplittableRandom r, int n) {
     byte[] codes = new byte[n];
     for (int i = 0; i < n; i++) {

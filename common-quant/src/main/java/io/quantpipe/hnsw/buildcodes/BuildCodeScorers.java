@@ -57,7 +57,7 @@ public final class BuildCodeScorers implements ScorerSupplier {
 
   /**
    * One query code's scores: a named class rather than a lambda so that a neighbour list is
-   * scored in one kernel call ({@link #scores}), two codes per pass for 7-bit codes.
+   * scored in one kernel call ({@link #scores}), two codes per pass.
    */
   private final class CodeScorer implements QueryScorer {
     private final byte[] query;
@@ -80,14 +80,14 @@ public final class BuildCodeScorers implements ScorerSupplier {
 
     @Override
     public void scores(int[] ordinals, int count, float[] out) {
-      if (!sevenBit) {
-        QueryScorer.super.scores(ordinals, count, out);
-        return;
-      }
       if (dots.length < count) {
         dots = new int[count];
       }
-      VectorUtil.dotSevenBits(query, queryOff, codes, dim, ordinals, count, dots);
+      if (sevenBit) {
+        VectorUtil.dotSevenBits(query, queryOff, codes, dim, ordinals, count, dots);
+      } else {
+        VectorUtil.dotBytes(query, queryOff, codes, dim, ordinals, count, dots);
+      }
       for (int j = 0; j < count; j++) {
         out[j] = scale * dots[j] + queryCorrection + corrections[ordinals[j]];
       }

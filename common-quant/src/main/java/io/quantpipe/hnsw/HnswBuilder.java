@@ -44,6 +44,12 @@ public final class HnswBuilder {
   private final Object[] locks = new Object[LOCK_STRIPES];
   private final Object entryLock = new Object();
   private final HnswGraph lockedView;
+  /**
+   * What insertions search: {@link #lockedView} for several threads, the graph itself for one,
+   * which reads each expanded node's list without taking its lock (an uncontended monitor still
+   * costs a compare-and-swap per expansion, a few hundred per insertion).
+   */
+  private HnswGraph searchView;
 
   /** A builder that searches and selects neighbours on the same scores. */
   public HnswBuilder(ScorerSupplier scorers, HnswConfig config) {
@@ -101,6 +107,7 @@ public final class HnswBuilder {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be positive; threads=" + threads);
     }
+    searchView = threads == 1 ? graph : lockedView;
     AtomicInteger next = new AtomicInteger(1);
     Runnable worker = () -> {
       Inserter inserter = new Inserter();
@@ -169,12 +176,12 @@ public final class HnswBuilder {
       QueryScorer exact = rescore ? selection.scorer(node) : null;
       float entryScore = scorer.score(entry);
       for (int l = top; l > level; l--) {
-        long best = searcher.greedy(lockedView, scorer, entry, entryScore, l);
+        long best = searcher.greedy(searchView, scorer, entry, entryScore, l);
         entry = NodeQueue.node(best);
         entryScore = NodeQueue.score(best);
       }
       for (int l = Math.min(level, top); l >= 0; l--) {
-        searcher.searchLayer(lockedView, scorer, entry, entryScore, config.efConstruction(), l, null);
+        searcher.searchLayer(searchView, scorer, entry, entryScore, config.efConstruction(), l, null);
         selector.loadFromQueue(searcher.results());
         // The next level's search starts from the best candidate by the search's own scores.
         entry = selector.bestNode();

@@ -16,6 +16,8 @@ public final class HnswSearcher {
   private int[] visited = new int[0];
   private int visitTag;
   private int[] neighbors = new int[0];
+  /** The scores of {@link #neighbors}, filled by one batch call per expanded node. */
+  private float[] scores = new float[0];
   private final NodeQueue candidates = new NodeQueue(64, true);
   private final NodeQueue results = new NodeQueue(64, false);
   private long visitedCount;
@@ -71,10 +73,11 @@ public final class HnswSearcher {
     while (improved) {
       improved = false;
       int count = graph.neighbors(level, current, neighbors);
+      scorer.scores(neighbors, count, scores);
+      visitedCount += count;
       for (int i = 0; i < count; i++) {
         int node = neighbors[i];
-        float score = scorer.score(node);
-        visitedCount++;
+        float score = scores[i];
         if (score > currentScore) {
           currentScore = score;
           current = node;
@@ -110,20 +113,28 @@ public final class HnswSearcher {
       }
       int current = NodeQueue.node(candidates.pop());
       int count = graph.neighbors(level, current, neighbors);
+      // The unvisited neighbours first, then one batch call to score them: the same scores, in
+      // the same order, as one call each, so the walk (and a build's graph) does not change.
+      int fresh = 0;
       for (int i = 0; i < count; i++) {
         int node = neighbors[i];
-        if (visited[node] == visitTag) {
-          continue;
+        if (visited[node] != visitTag) {
+          visited[node] = visitTag;
+          neighbors[fresh++] = node;
         }
-        visited[node] = visitTag;
-        float score = scorer.score(node);
-        visitedCount++;
+      }
+      scorer.scores(neighbors, fresh, scores);
+      visitedCount += fresh;
+      for (int i = 0; i < fresh; i++) {
+        int node = neighbors[i];
+        float score = scores[i];
         if (results.size() < ef || score > results.topScore()) {
           candidates.push(node, score);
           if (accept == null || accept.test(node)) {
-            results.push(node, score);
-            if (results.size() > ef) {
-              results.pop();
+            if (results.size() < ef) {
+              results.push(node, score);
+            } else {
+              results.replaceTop(node, score); // score > the top's: the top is what push-then-pop drops
             }
           }
         }
@@ -143,6 +154,7 @@ public final class HnswSearcher {
     }
     if (neighbors.length < 2 * graph.m()) {
       neighbors = new int[2 * graph.m()];
+      scores = new float[2 * graph.m()];
     }
   }
 }

@@ -44,6 +44,17 @@ final class NodeQueue {
     siftUp(size++);
   }
 
+  /**
+   * Replaces the top by (node, score) in one sift-down: what {@link #push} then {@link #pop} leave
+   * when the newcomer ranks above the top, at half the cost. Keys are distinct (the node is part
+   * of the key), so the queue then holds exactly what push-then-pop would leave.
+   */
+  void replaceTop(int node, float score) {
+    long k = key(node, score);
+    heap[0] = maxOnTop ? ~k : k;
+    siftDown(0);
+  }
+
   /** Removes the top and returns its key. */
   long pop() {
     long top = heap[0];

@@ -55,11 +55,20 @@ final class KernelWarmup implements Runnable {
       float[] v = gaussian(r, len);
       byte[] codes = new byte[len];
       r.nextBytes(codes);
+      byte[] sevenBit = new byte[len];
+      for (int j = 0; j < len; j++) {
+        sevenBit[j] = (byte) (codes[j] & 0x7F);
+      }
+      int[] pairOrds = new int[3];
+      int[] three = new int[3];
       for (int i = 0; i < CALLS; i++) {
         sum += simd.dot(q, 0, v, 0, len) + simd.squareDistance(q, 0, v, 0, len)
             + simd.dotUnsignedBytes(q, codes, 0, len) + simd.dotNibbles(q, codes, 0, len)
             + simd.dotPacked(q, codes, 0, len, 4) + simd.dotPacked(q, codes, 0, len / 2, 2)
-            + simd.dotBytes(codes, 0, codes, 0, len);
+            + simd.dotBytes(codes, 0, codes, 0, len) + simd.dotSevenBit(sevenBit, 0, sevenBit, 0, len);
+        simd.dotSevenBits(sevenBit, 0, sevenBit, len, pairOrds, 3, three); // a pair and a lone code
+        simd.dotBytes(codes, 0, codes, len, pairOrds, 3, three);
+        sum += three[i % 3];
       }
     }
     // The table scans, popcounts, PQ lookup tables and k-means assignment at small sizes: the

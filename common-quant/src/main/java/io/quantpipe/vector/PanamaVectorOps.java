@@ -130,6 +130,132 @@ final class PanamaVectorOps implements VectorOps {
     return r;
   }
 
+  /**
+   * Sixteen 7-bit codes per product, sign-extended to 16-bit lanes (no mask: the codes are
+   * non-negative) and multiplied there (≤ 127² = 16129); four products add up in the same lanes
+   * (≤ 64516, below 2^16 read unsigned), and only then does the sum go to 32-bit lanes, read as
+   * int pairs (low and high halves, no cross-lane widening). Integers, so exact in any order.
+   */
+  @Override
+  public int dotSevenBit(byte[] a, int aOff, byte[] b, int bOff, int len) {
+    IntVector acc = IntVector.zero(I);
+    int i = 0;
+    for (int bound = len & ~63; i < bound; i += 64) {
+      ShortVector p = product(a, aOff + i, b, bOff + i).add(product(a, aOff + i + 16, b, bOff + i + 16))
+          .add(product(a, aOff + i + 32, b, bOff + i + 32)).add(product(a, aOff + i + 48, b, bOff + i + 48));
+      acc = acc.add(halves(p));
+    }
+    for (int bound = len & ~15; i < bound; i += 16) {
+      acc = acc.add(halves(product(a, aOff + i, b, bOff + i)));
+    }
+    int r = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < len; i++) {
+      r += a[aOff + i] * b[bOff + i];
+    }
+    return r;
+  }
+
+  /**
+   * Two codes per pass, each query chunk loaded and widened once for both, so the two codes' cache
+   * misses overlap. Measured per code (d = 384, thread CPU time): 15 ns in cache against 17 for
+   * {@link #dotSevenBit}, 100 against 145 ns for codes drawn at random from 38 MB. Four codes per
+   * pass measured twice as slow in cache (C2 on JDK 17 stops inlining the larger loop, and a vector
+   * op that is not inlined allocates), and no faster from memory than two.
+   */
+  @Override
+  public void dotSevenBits(byte[] q, int qOff, byte[] codes, int len, int[] ords, int count, int[] out) {
+    int j = 0;
+    for (; j + 1 < count; j += 2) {
+      dotSevenBitPair(q, qOff, codes, ords[j] * len, ords[j + 1] * len, len, out, j);
+    }
+    if (j < count) {
+      out[j] = dotSevenBit(q, qOff, codes, ords[j] * len, len);
+    }
+  }
+
+  private static void dotSevenBitPair(byte[] q, int qOff, byte[] codes, int off0, int off1, int len, int[] out,
+                                      int outOff) {
+    IntVector acc0 = IntVector.zero(I), acc1 = acc0;
+    int i = 0;
+    for (int bound = len & ~63; i < bound; i += 64) {
+      ShortVector x = widen(q, qOff + i);
+      ShortVector s0 = x.mul(widen(codes, off0 + i));
+      ShortVector s1 = x.mul(widen(codes, off1 + i));
+      for (int k = 16; k < 64; k += 16) { // four products per lane: ≤ 64516
+        x = widen(q, qOff + i + k);
+        s0 = s0.add(x.mul(widen(codes, off0 + i + k)));
+        s1 = s1.add(x.mul(widen(codes, off1 + i + k)));
+      }
+      acc0 = acc0.add(halves(s0));
+      acc1 = acc1.add(halves(s1));
+    }
+    for (int bound = len & ~15; i < bound; i += 16) {
+      ShortVector x = widen(q, qOff + i);
+      acc0 = acc0.add(halves(x.mul(widen(codes, off0 + i))));
+      acc1 = acc1.add(halves(x.mul(widen(codes, off1 + i))));
+    }
+    int r0 = acc0.reduceLanes(VectorOperators.ADD);
+    int r1 = acc1.reduceLanes(VectorOperators.ADD);
+    for (; i < len; i++) {
+      r0 += q[qOff + i] * codes[off0 + i];
+      r1 += q[qOff + i] * codes[off1 + i];
+    }
+    out[outOff] = r0;
+    out[outOff + 1] = r1;
+  }
+
+  /**
+   * {@link #dotBytes} of a neighbour list, two codes per pass as {@link #dotSevenBits} does: each
+   * 16-bit lane holds one unsigned product (≤ 255² < 2^16, so no two add up there), read as int
+   * pairs by {@link #halves} rather than widened across lanes.
+   */
+  @Override
+  public void dotBytes(byte[] q, int qOff, byte[] codes, int len, int[] ords, int count, int[] out) {
+    int j = 0;
+    for (; j + 1 < count; j += 2) {
+      int off0 = ords[j] * len;
+      int off1 = ords[j + 1] * len;
+      IntVector acc0 = IntVector.zero(I), acc1 = acc0;
+      int i = 0;
+      for (int bound = len & ~15; i < bound; i += 16) {
+        ShortVector x = widen(q, qOff + i).and((short) 0xFF);
+        acc0 = acc0.add(halves(x.mul(widen(codes, off0 + i).and((short) 0xFF))));
+        acc1 = acc1.add(halves(x.mul(widen(codes, off1 + i).and((short) 0xFF))));
+      }
+      int r0 = acc0.reduceLanes(VectorOperators.ADD);
+      int r1 = acc1.reduceLanes(VectorOperators.ADD);
+      for (; i < len; i++) {
+        int qi = q[qOff + i] & 0xFF;
+        r0 += qi * (codes[off0 + i] & 0xFF);
+        r1 += qi * (codes[off1 + i] & 0xFF);
+      }
+      out[j] = r0;
+      out[j + 1] = r1;
+    }
+    if (j < count) {
+      out[j] = dotBytes(q, qOff, codes, ords[j] * len, len);
+    }
+  }
+
+  /** Sixteen bytes sign-extended to 16-bit lanes. */
+  private static ShortVector widen(byte[] a, int off) {
+    return (ShortVector) ByteVector.fromArray(B128, a, off).convertShape(VectorOperators.B2S, S, 0);
+  }
+
+  /** The 16 lane products of sixteen 7-bit codes of {@code a} and {@code b}. */
+  private static ShortVector product(byte[] a, int aOff, byte[] b, int bOff) {
+    return widen(a, aOff).mul(widen(b, bOff));
+  }
+
+  /**
+   * Sixteen unsigned 16-bit sums as eight int lanes, each the sum of its two halves: the low and
+   * high shorts of an int lane are adjacent lanes, so this adds them without widening across lanes.
+   */
+  private static IntVector halves(ShortVector p) {
+    IntVector w = p.reinterpretAsInts();
+    return w.and(0xFFFF).add(w.lanewise(VectorOperators.LSHR, 16));
+  }
+
   /** Eight unsigned bytes as floats (sign-extended to int, masked, converted: all exact). */
   private static FloatVector unsignedBytes(byte[] codes, int off) {
     IntVector ints = (IntVector) ByteVector.fromArray(B64, codes, off).convertShape(VectorOperators.B2I, I, 0);

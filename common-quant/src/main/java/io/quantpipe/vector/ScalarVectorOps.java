@@ -270,4 +270,27 @@ public final class ScalarVectorOps implements VectorOps {
     }
     return s;
   }
+
+  @Override
+  public int dotSevenBit(byte[] a, int aOff, byte[] b, int bOff, int len) {
+    int s = 0;
+    for (int i = 0; i < len; i++) {
+      s += a[aOff + i] * b[bOff + i];
+    }
+    return s;
+  }
+
+  @Override
+  public void dotBytes(byte[] q, int qOff, byte[] codes, int len, int[] ords, int count, int[] out) {
+    for (int j = 0; j < count; j++) {
+      out[j] = dotBytes(q, qOff, codes, ords[j] * len, len);
+    }
+  }
+
+  @Override
+  public void dotSevenBits(byte[] q, int qOff, byte[] codes, int len, int[] ords, int count, int[] out) {
+    for (int j = 0; j < count; j++) {
+      out[j] = dotSevenBit(q, qOff, codes, ords[j] * len, len);
+    }
+  }
 }

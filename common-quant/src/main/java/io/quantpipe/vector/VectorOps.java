@@ -46,6 +46,29 @@ public interface VectorOps {
   int dotBytes(byte[] a, int aOff, byte[] b, int bOff, int len);
 
   /**
+   * {@link #dotBytes} of the query code {@code q[qOff, qOff + len)} against {@code count} codes of
+   * one row-major array, code {@code ords[j]} at {@code codes[ords[j]·len]}, into {@code out[j]}
+   * (see {@link #dotSevenBits}).
+   */
+  void dotBytes(byte[] q, int qOff, byte[] codes, int len, int[] ords, int count, int[] out);
+
+  /**
+   * {@link #dotBytes} of 7-bit codes (every value in {@code [0, 127]}), exact: the product of two
+   * codes fits 14 bits and four products fit 16, so a SIMD kernel multiplies and adds in 16-bit
+   * lanes and widens to int once per four products (Lucene's int7 build codes). For a byte above
+   * 127 the result is unspecified.
+   */
+  int dotSevenBit(byte[] a, int aOff, byte[] b, int bOff, int len);
+
+  /**
+   * {@link #dotSevenBit} of the query code {@code q[qOff, qOff + len)} against {@code count} codes
+   * of one row-major array, code {@code ords[j]} at {@code codes[ords[j]·len]}, into
+   * {@code out[j]}: one call per neighbour list, and a SIMD kernel loads each query chunk once for
+   * several codes, whose cache misses then overlap.
+   */
+  void dotSevenBits(byte[] q, int qOff, byte[] codes, int len, int[] ords, int count, int[] out);
+
+  /**
    * Σ q[i]·code[i] over {@code len} 4-bit codes packed two per byte (dimension {@code i} in byte
    * {@code i/2}, low nibble first), with the query in <em>nibble-split</em> layout
    * ({@link VectorUtil#splitNibbleQuery}): within each full block of 16 dimensions, the 8 even

@@ -133,6 +133,35 @@ public final class VectorUtil {
     return ACTIVE.dotBytes(a, aOff, b, bOff, len);
   }
 
+  /** {@link VectorOps#dotBytes(byte[], int, byte[], int, int[], int, int[])}: a neighbour list's 8-bit codes. */
+  public static void dotBytes(byte[] q, int qOff, byte[] codes, int len, int[] ords, int count, int[] out) {
+    checkBatch(q, qOff, len, ords, count, out);
+    ACTIVE.dotBytes(q, qOff, codes, len, ords, count, out);
+  }
+
+  /**
+   * {@link VectorOps#dotSevenBit}: Σ a[i]·b[i] over {@code len} 7-bit codes (values in [0, 127],
+   * which the caller guarantees; unchecked for speed), exact.
+   */
+  public static int dotSevenBit(byte[] a, int aOff, byte[] b, int bOff, int len) {
+    if (aOff < 0 || bOff < 0 || len < 0 || aOff + len > a.length || bOff + len > b.length) {
+      throw new IndexOutOfBoundsException(String.format("%d codes from %d and %d do not fit in %d and %d bytes",
+          len, aOff, bOff, a.length, b.length));
+    }
+    return ACTIVE.dotSevenBit(a, aOff, b, bOff, len);
+  }
+
+  /**
+   * {@link VectorOps#dotSevenBits}: the query code against {@code count} codes of a row-major
+   * array (code {@code o} at {@code o·len}), into {@code out[0, count)}. The ordinals are not
+   * range-checked one by one (the caller's graph holds only valid ones); an out-of-range one
+   * still fails on the array bounds.
+   */
+  public static void dotSevenBits(byte[] q, int qOff, byte[] codes, int len, int[] ords, int count, int[] out) {
+    checkBatch(q, qOff, len, ords, count, out);
+    ACTIVE.dotSevenBits(q, qOff, codes, len, ords, count, out);
+  }
+
   public static float dotUnsignedBytes(float[] q, byte[] codes, int off, int len) {
     return ACTIVE.dotUnsignedBytes(q, codes, off, len);
   }
@@ -234,6 +263,14 @@ public final class VectorUtil {
       throw new IllegalArgumentException(count + " x " + k + " scores do not fit in " + out.length + " outputs");
     }
     ACTIVE.columnScores(points, base, stride, count, columns, dim, k, out);
+  }
+
+  private static void checkBatch(byte[] q, int qOff, int len, int[] ords, int count, int[] out) {
+    if (qOff < 0 || len < 0 || qOff + len > q.length || count < 0 || count > ords.length || count > out.length) {
+      throw new IndexOutOfBoundsException(String.format(
+          "%d codes from %d in %d bytes, %d ordinals of %d into %d outputs", len, qOff, q.length, count,
+          ords.length, out.length));
+    }
   }
 
   private static void checkSameLength(int a, int b) {

@@ -207,6 +207,84 @@ class PanamaVectorOpsTest {
     assertThat(SIMD.dotBytes(a, 3, b, 5, len)).isEqualTo(PLAIN.dotBytes(a, 3, b, 5, len));
   }
 
+  /** 7-bit codes, all at 127 in places: four products of 127² per 16-bit lane are the kernel's limit. */
+  @Test
+  void dotSevenBitIsTheExactIntegerSumAtEveryLength() {
+    SplittableRandom r = new SplittableRandom(7);
+    for (int len : LENGTHS) {
+      byte[] a = sevenBitCodes(r, len + 3);
+      byte[] b = sevenBitCodes(r, len + 5);
+      java.util.Arrays.fill(a, 0, Math.min(len, 70), (byte) 127);
+      java.util.Arrays.fill(b, 0, Math.min(len, 70), (byte) 127);
+      long expected = 0;
+      for (int i = 0; i < len; i++) {
+        expected += a[i] * (long) b[i];
+      }
+      assertThat(SIMD.dotSevenBit(a, 0, b, 0, len)).as("len %d", len).isEqualTo((int) expected);
+      assertThat(PLAIN.dotSevenBit(a, 0, b, 0, len)).as("len %d", len).isEqualTo((int) expected);
+      assertThat(SIMD.dotSevenBit(a, 3, b, 5, len)).as("len %d", len).isEqualTo(PLAIN.dotSevenBit(a, 3, b, 5, len));
+    }
+  }
+
+  /** The batch kernel gives each code's {@link VectorOps#dotSevenBit}: pairs, a lone last code, repeats. */
+  @Test
+  void dotSevenBitsScoresEachCodeAsOneCallWould() {
+    SplittableRandom r = new SplittableRandom(11);
+    for (int len : new int[] {1, 15, 16, 17, 63, 64, 65, 128, 384, 385}) {
+      int n = 9;
+      byte[] codes = sevenBitCodes(r, n * len);
+      java.util.Arrays.fill(codes, 0, len, (byte) 127);
+      byte[] q = sevenBitCodes(r, len + 2);
+      java.util.Arrays.fill(q, 2, len + 2, (byte) 127);
+      int[] ords = {0, 8, 3, 3, 5, 1, 7};
+      for (int count = 0; count <= ords.length; count++) {
+        int[] simd = new int[count];
+        int[] plain = new int[count];
+        SIMD.dotSevenBits(q, 2, codes, len, ords, count, simd);
+        PLAIN.dotSevenBits(q, 2, codes, len, ords, count, plain);
+        for (int j = 0; j < count; j++) {
+          int one = PLAIN.dotSevenBit(q, 2, codes, ords[j] * len, len);
+          assertThat(simd[j]).as("len %d, code %d of %d", len, j, count).isEqualTo(one);
+          assertThat(plain[j]).as("len %d, code %d of %d", len, j, count).isEqualTo(one);
+        }
+      }
+    }
+  }
+
+  /** The 8-bit batch kernel likewise, with 255s where a signed 16-bit product would overflow. */
+  @Test
+  void dotBytesOfANeighbourListScoresEachCodeAsOneCallWould() {
+    SplittableRandom r = new SplittableRandom(13);
+    for (int len : new int[] {1, 15, 16, 17, 64, 128, 384, 385}) {
+      byte[] codes = new byte[9 * len];
+      r.nextBytes(codes);
+      java.util.Arrays.fill(codes, 0, len, (byte) 0xFF);
+      byte[] q = new byte[len + 2];
+      r.nextBytes(q);
+      java.util.Arrays.fill(q, 2, len + 2, (byte) 0xFF);
+      int[] ords = {0, 8, 3, 3, 5, 1, 7};
+      for (int count = 0; count <= ords.length; count++) {
+        int[] simd = new int[count];
+        int[] plain = new int[count];
+        SIMD.dotBytes(q, 2, codes, len, ords, count, simd);
+        PLAIN.dotBytes(q, 2, codes, len, ords, count, plain);
+        for (int j = 0; j < count; j++) {
+          int one = PLAIN.dotBytes(q, 2, codes, ords[j] * len, len);
+          assertThat(simd[j]).as("len %d, code %d of %d", len, j, count).isEqualTo(one);
+          assertThat(plain[j]).as("len %d, code %d of %d", len, j, count).isEqualTo(one);
+        }
+      }
+    }
+  }
+
+  private static byte[] sevenBitCodes(SplittableRandom r, int n) {
+    byte[] codes = new byte[n];
+    for (int i = 0; i < n; i++) {
+      codes[i] = (byte) r.nextInt(128);
+    }
+    return codes;
+  }
+
   /** Blocks of four points and lone ones, against 16-column steps and an 8-column remainder. */
   @ParameterizedTest(name = "dim {0}, {1} columns")
   @CsvSource({"1, 8", "7, 16", "128, 32", "384, 24", "96, 40"})

@@ -68,6 +68,24 @@ class BuildQuantizerTest {
     }
   }
 
+  /** A neighbour list scored in one call gives, bit for bit, each ordinal's own score (both widths). */
+  @ParameterizedTest
+  @ValueSource(ints = {7, 8})
+  void batchScoresEqualOneCallEach(int bits) {
+    FloatVectors base = TestData.minilmBase(2000);
+    BuildCodes codes = BuildQuantizer.train(base, Similarity.DOT, bits).encodeAll(base);
+    BuildCodeScorers scorers = new BuildCodeScorers(codes, Similarity.DOT);
+    QueryScorer scorer = scorers.scorer(5);
+    int[] ords = {1999, 0, 7, 7, 1234, 42, 5, 600, 3};
+    for (int count = 0; count <= ords.length; count++) {
+      float[] out = new float[count];
+      scorer.scores(ords, count, out);
+      for (int j = 0; j < count; j++) {
+        assertThat(out[j]).as("%d of %d", j, count).isEqualTo(scorer.score(ords[j]));
+      }
+    }
+  }
+
   @Test
   void encodingIsDeterministicAndUsesTheWholeRange() {
     FloatVectors base = TestData.minilmBase(3000);

@@ -58,7 +58,7 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--k", defaultValue = "10", description = "Results per query (default: ${DEFAULT-VALUE}).")
     int k;
 
-    @Option(names = "--kernels", split = ",", defaultValue = "all", description = "Some of " + "flat,exact_knn,sq8_encode,sq8,sq4,pq_adc,pq4_fastscan,pq_encode,hamming,kmeans (default: all).")
+    @Option(names = "--kernels", split = ",", defaultValue = "all", description = "Some of " + "flat,exact_knn,sq8_encode,sq8,sq4,pq_adc,pq4_fastscan,pq_encode,hamming,rabitq1,rabitq1_fastscan,kmeans (default: all).")
     List<String> kernels;
 
     @Option(names = "--min-time", defaultValue = "0.5", description = "Seconds one repetition should last (default: ${DEFAULT-VALUE}).")

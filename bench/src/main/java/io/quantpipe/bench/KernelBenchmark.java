@@ -8,12 +8,16 @@ import io.quantpipe.quant.kmeans.KMeansStatistics;
 import io.quantpipe.quant.kmeans.NearestCentroid;
 import io.quantpipe.quant.pq.PqParams;
 import io.quantpipe.quant.pq.ProductQuantizer;
+import io.quantpipe.quant.rabitq.RaBitQParams;
+import io.quantpipe.quant.rabitq.RaBitQueryScorer;
+import io.quantpipe.quant.rabitq.RaBitQuantizer;
 import io.quantpipe.quant.scalar.ScalarParams;
 import io.quantpipe.quant.scalar.ScalarQuantizer;
 import io.quantpipe.search.ExactKnn;
 import io.quantpipe.search.ExactSearcher;
 import io.quantpipe.search.FastScanSearcher;
 import io.quantpipe.search.QuantizedSearcher;
+import io.quantpipe.search.RaBitQSearcher;
 import io.quantpipe.search.VectorSearcher;
 import io.quantpipe.vector.FloatVectors;
 import io.quantpipe.vector.Similarity;
@@ -37,6 +41,10 @@ import java.util.function.Consumer;
  *       bytes) through {@link FastScanSearcher}: quantized-table build, fast scan and exact re-rank
  *       included, against FAISS's {@code IndexPQFastScan} ({@code bin/faiss-pq4 kernel});
  *   <li>{@code hamming}: top-{@code k} by Hamming distance over {@code n} random d-bit codes;
+ *   <li>{@code rabitq1}, {@code rabitq1_fastscan}: top-{@code k} by the 1-bit RaBitQ estimate over
+ *       the {@code n} Gaussian vectors' codes ({@link RaBitQSearcher}, codes only), one code at a
+ *       time and with the fast-scan 1-bit pass; FAISS 1.7.3 has no RaBitQ, so the row beside them
+ *       is its 1-bit {@code hamming} scan;
  *   <li>{@code kmeans}: 25 Lloyd iterations of 256 centroids over {@code n} points of d/M dims.
  * </ul>
  * Data are standard normal, as in the reference. Each record carries the reference's fields
@@ -47,7 +55,7 @@ public final class KernelBenchmark {
   /** The kernels, in the reference's order and with its names. */
   public static final List<String> KERNELS =
       List.of("flat", "exact_knn", "sq8_encode", "sq8", "sq4", "pq_adc", "pq4_fastscan", "pq_encode", "hamming",
-          "kmeans");
+          "rabitq1", "rabitq1_fastscan", "kmeans");
   private static final int MAX_QUERIES = 4000;
   private static final int KMEANS_ITERATIONS = 25;
   private static final int CENTROIDS = 256;
@@ -139,6 +147,27 @@ public final class KernelBenchmark {
       byte[] codes = randomBytes(random, n * bq.codeBytes());
       sink.accept(search("hamming", d, new QuantizedSearcher(new EncodedVectors(bq, codes, n), 0), queries, "codes",
           params("bits", 8 * bq.codeBytes(), "code_bytes", bq.codeBytes())));
+    }
+    if (kernels.contains("rabitq1") || kernels.contains("rabitq1_fastscan")) {
+      FloatVectors base = new FloatVectors(gaussian(random, n * d), d);
+      EncodedVectors codes = RaBitQuantizer.train(base, Similarity.EUCLIDEAN, RaBitQParams.defaults(1, seed))
+          .encodeAll(base);
+      for (boolean fast : new boolean[] {false, true}) {
+        String name = fast ? "rabitq1_fastscan" : "rabitq1";
+        if (kernels.contains(name)) {
+          RaBitQSearcher searcher = new RaBitQSearcher(codes, null, 0, RaBitQueryScorer.DEFAULT_EPSILON, fast);
+          Map<String, Object> r = search(name, d, searcher, queries, "codes", params("bits", 1, "code_bytes",
+              codes.quantizer().codeBytes(), "kernels", VectorUtil.implementation(), "note", fast
+                  ? "Gaussian vectors; sign sums by the fast-scan kernel, candidates rescored by the 1-bit estimate"
+                  : "Gaussian vectors; sign sums by a 256-entry table per code byte"));
+          if (fast) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> p = (Map<String, Object>) r.get("params");
+            p.put("candidates_per_query", Math.round(10.0 * searcher.oneBitCandidates() / searcher.searches()) / 10.0);
+          }
+          sink.accept(r);
+        }
+      }
     }
     if (kernels.contains("kmeans")) {
       sink.accept(kmeans(d, m, random));

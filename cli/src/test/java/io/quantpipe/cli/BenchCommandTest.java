@@ -42,7 +42,7 @@ class BenchCommandTest {
       }
     }
     assertThat(kernels).containsExactly("flat", "exact_knn", "sq8_encode", "sq8", "sq4", "pq_adc", "pq4_fastscan", "pq_encode",
-        "hamming", "kmeans");
+        "hamming", "rabitq1", "rabitq1_fastscan", "kmeans");
     JsonNode pq4 = records.stream().filter(r -> r.path("kernel").asText().equals("pq4_fastscan")).findFirst().orElseThrow();
     assertThat(pq4.path("params").path("M").asInt()).isEqualTo(8); // pq's M at 4 bits: half the code bytes
     assertThat(pq4.path("params").path("code_bytes").asInt()).isEqualTo(4);

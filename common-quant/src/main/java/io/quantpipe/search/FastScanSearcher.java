@@ -2,8 +2,8 @@ package io.quantpipe.search;
 
 import io.quantpipe.quant.EncodedVectors;
 import io.quantpipe.quant.pq.DistanceTable;
-import io.quantpipe.quant.pq.FastScanCodes;
-import io.quantpipe.quant.pq.FastScanLut;
+import io.quantpipe.quant.fastscan.FastScanCodes;
+import io.quantpipe.quant.fastscan.FastScanLut;
 import io.quantpipe.quant.pq.ProductQuantizer;
 import io.quantpipe.vector.VectorUtil;
 import java.util.Arrays;

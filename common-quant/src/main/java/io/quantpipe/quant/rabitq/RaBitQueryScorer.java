@@ -1,6 +1,7 @@
 package io.quantpipe.quant.rabitq;
 
 import io.quantpipe.quant.CodeScorer;
+import io.quantpipe.quant.fastscan.FastScanLut;
 import io.quantpipe.vector.VectorUtil;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -80,6 +81,37 @@ public final class RaBitQueryScorer implements CodeScorer {
   /** {@code Σ_{s_i = 1} y_i}: the sign bits' part of both estimates. */
   public float signSum(byte[] codes, int offset) {
     return VectorUtil.lookupSum(table, codes, offset, planeBytes);
+  }
+
+  /**
+   * The sign sums of four dimensions per nibble, byte-quantized for the fast-scan 1-bit pass
+   * ({@link RaBitQSignBlocks}): entry {@code 16j + c} is the sum of {@code y} over the dimensions
+   * {@code 4j + t} with bit {@code t} set in {@code c}, taken from this scorer's byte table.
+   */
+  public FastScanLut signLut() {
+    float[] nibbles = new float[32 * planeBytes];
+    for (int b = 0; b < planeBytes; b++) {
+      for (int c = 0; c < 16; c++) {
+        nibbles[32 * b + c] = table[256 * b + c]; // low nibble: dimensions 8b … 8b + 3
+        nibbles[32 * b + 16 + c] = table[256 * b + (c << 4)];
+      }
+    }
+    return FastScanLut.quantize(nibbles, false);
+  }
+
+  /** {@code Σ y_i}, the sum over every dimension. */
+  float sumY() {
+    return sumY;
+  }
+
+  /** The query's constant term of every estimate: {@code −‖q − μ‖²} (l2) or {@code ⟨μ, q⟩}. */
+  float queryConst() {
+    return queryConst;
+  }
+
+  /** {@code ε·‖q − μ‖}: a bound's factor per unit of a code's {@code f_error}. */
+  float boundScale() {
+    return boundScale;
   }
 
   /** The 1-bit estimate of the score, from the sign bits and {@code signSum}. */

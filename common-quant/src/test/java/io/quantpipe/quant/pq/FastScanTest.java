@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quantpipe.TestData;
 import io.quantpipe.quant.EncodedVectors;
+import io.quantpipe.quant.fastscan.FastScanCodes;
+import io.quantpipe.quant.fastscan.FastScanLut;
 import io.quantpipe.search.FastScanSearcher;
 import io.quantpipe.search.QuantizedSearcher;
 import io.quantpipe.search.SearchResult;

@@ -1,7 +1,7 @@
-package io.quantpipe.quant.pq;
+package io.quantpipe.quant.fastscan;
 
 /**
- * A 4-bit PQ query's lookup table quantized to unsigned bytes for the fast scan
+ * A query's lookup table over 4-bit codes (a 4-bit PQ table, or RaBitQ's sign sums) quantized to unsigned bytes for the fast scan
  * ({@link io.quantpipe.vector.VectorUtil#fastScan}): {@code m × 16} entries, one 16-byte register
  * per subspace.
  *
@@ -37,12 +37,12 @@ public final class FastScanLut {
    * Quantizes an {@code m × 16} table.
    *
    * @param subspaces entry {@code 16·j + c}: centroid {@code c} of subspace {@code j}
-   *     ({@link DistanceTable#subspaceTable()})
+   *     ({@link io.quantpipe.quant.pq.DistanceTable#subspaceTable()})
    * @param costs whether the entries are costs (l2 distances) rather than gains (inner products)
    */
   public static FastScanLut quantize(float[] subspaces, boolean costs) {
     if (subspaces.length == 0 || subspaces.length % 16 != 0) {
-      throw new IllegalArgumentException("A 4-bit PQ table has 16 entries per subspace; got " + subspaces.length);
+      throw new IllegalArgumentException("A fast-scan table has 16 entries per subspace; got " + subspaces.length);
     }
     int m = subspaces.length / 16;
     if (m > 65535) {

@@ -178,11 +178,18 @@ public final class StageRunner implements AutoCloseable {
     PipelineResult result = assemble(Stage.PUBLISH);
     var current = run().catalog().current();
     if (current == null || current.version() != run().version()) { // a retried publish that already switched
-      if (o.delta()) { // the codes join the root Delta table first: the manifest records the commit
-        result = result.withDeltaVersion(PublishedTable.commit(spark(), run().versionUri() + "/shards",
-            PublishedTable.uri(root), run().version()));
-      }
-      run().catalog().publish(run().version(), result.manifestJson());
+      // Under the root's lease, after the pointer check: a refused publish commits nothing, and
+      // concurrent runs commit to the root Delta table one at a time.
+      PipelineResult assembled = result;
+      PipelineResult[] published = {result};
+      run().catalog().publish(run().version(), run().startedFrom(), () -> {
+        if (o.delta()) { // the codes join the root Delta table first: the manifest records the commit
+          published[0] = assembled.withDeltaVersion(PublishedTable.commit(spark(), run().versionUri() + "/shards",
+              PublishedTable.uri(root), run().version()));
+        }
+        return published[0].manifestJson();
+      });
+      result = published[0];
     }
     run().catalog().applyRetention(o.retainVersions());
     StagedRun.forgetRetired(root, hadoop);

@@ -3,6 +3,7 @@ package io.quantpipe.spark.stages;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quantpipe.catalog.CatalogPointer;
 import io.quantpipe.storage.IndexStore;
 import io.quantpipe.storage.PublishedIndex;
 import io.quantpipe.storage.VersionCatalog;
@@ -20,12 +21,15 @@ import org.apache.hadoop.conf.Configuration;
  * each its own {@code spark-submit}, share one version directory.
  *
  * <pre>
- * ROOT/runs/ID.json                    {"run_id": "...", "version": 7}
+ * ROOT/runs/ID.json                    {"run_id": "...", "version": 7, "started_from": "{pointer}"}
  * ROOT/versions/v-000007/stages/       import.json ... gate.json, statistics.qps, queries.fvecs
  * </pre>
  *
- * A retried task finds its run's version again and overwrites its own stage's output. Not safe for
- * two concurrent runs with the same id (the DAGs run one at a time: {@code max_active_runs = 1}).
+ * {@code started_from} is the pointer when the run began (JSON null when nothing was published):
+ * publish compares the pointer with it ({@link VersionCatalog#publish}). Runs with different ids
+ * may run at once on one root, each in its own version; a retried task finds its run's version
+ * again and overwrites its own stage's output. Not safe for two concurrent runs with the same id
+ * (the DAGs run one at a time: {@code max_active_runs = 1}).
  */
 public final class StagedRun {
   static final String RUNS = "runs";
@@ -37,14 +41,19 @@ public final class StagedRun {
 
   private final String runId;
   private final int version;
+  private final boolean startKnown;
+  private final CatalogPointer startedFrom;
   private final VersionCatalog catalog;
   private final IndexStore stages;
   private final String versionUri;
   private final Configuration conf;
 
-  private StagedRun(String root, String runId, int version, Configuration conf) throws IOException {
+  private StagedRun(String root, String runId, int version, boolean startKnown, CatalogPointer startedFrom,
+                    Configuration conf) throws IOException {
     this.runId = runId;
     this.version = version;
+    this.startKnown = startKnown;
+    this.startedFrom = startedFrom;
     this.conf = conf;
     this.catalog = new VersionCatalog(root, conf);
     this.versionUri = catalog.versionUri(version);
@@ -61,10 +70,13 @@ public final class StagedRun {
     if (runs.exists(file)) {
       return open(root, runId, conf);
     }
-    int version = new VersionCatalog(root, conf).createNext();
+    VersionCatalog catalog = new VersionCatalog(root, conf);
+    CatalogPointer startedFrom = catalog.current();
+    int version = catalog.createNext("run '" + runId + "'");
     ObjectNode node = JSON.createObjectNode().put("run_id", runId).put("version", version);
+    node.put("started_from", startedFrom == null ? null : new String(startedFrom.toBytes(), StandardCharsets.UTF_8).strip());
     runs.writeString(file, JSON.writeValueAsString(node) + "\n");
-    return new StagedRun(root, runId, version, conf);
+    return new StagedRun(root, runId, version, true, startedFrom, conf);
   }
 
   /** A run {@code import} started; an error naming the run when there is none. */
@@ -80,7 +92,12 @@ public final class StagedRun {
       throw new IllegalStateException(String.format("Run file %s/%s belongs to run '%s', not '%s'", RUNS, file,
           node.path("run_id").asText(), runId));
     }
-    return new StagedRun(root, runId, node.path("version").asInt(), conf);
+    // Run files written before started_from was recorded publish without the comparison.
+    boolean known = node.has("started_from");
+    CatalogPointer from = known && !node.get("started_from").isNull()
+        ? CatalogPointer.parse(node.get("started_from").asText().getBytes(StandardCharsets.UTF_8), runs.path(file).toString())
+        : null;
+    return new StagedRun(root, runId, node.path("version").asInt(), known, from, conf);
   }
 
   /**
@@ -128,6 +145,14 @@ public final class StagedRun {
   /** The version's {@code index/} directory. */
   public String indexDir() {
     return versionUri + "/" + PublishedIndex.INDEX_DIR;
+  }
+
+  /**
+   * The pointer publish compares with: the one when the run began (null: nothing was published), or
+   * for a run file that did not record it, the pointer now.
+   */
+  public CatalogPointer startedFrom() throws IOException {
+    return startKnown ? startedFrom : catalog.current();
   }
 
   public VersionCatalog catalog() {

@@ -130,9 +130,16 @@ class PipelineIT extends SparkTestBase {
     assertThat(PublishedIndex.manifest(root, conf).path("strategy").asText()).isEqualTo("bq-asym");
     assertThat(PublishedIndex.open(root, conf, tmp.resolve("after-failure")).liveCount()).isEqualTo(10_000);
 
-    // The next good run gets a new number; the abandoned directory is cleaned up.
-    PipelineResult next = Pipeline.run(spark, options(root, PipelineOptions.STRATEGY, "none",
-        PipelineOptions.RETAIN_VERSIONS, "1", PipelineOptions.DELTA, "false"));
+    // The next good run gets a new number; the abandoned directory is cleaned up (at once here:
+    // by default an incomplete version must be idle for a day, as it may be a concurrent run's).
+    conf.setLong(VersionCatalog.ABANDONED_AFTER_KEY, 0);
+    PipelineResult next;
+    try {
+      next = Pipeline.run(spark, options(root, PipelineOptions.STRATEGY, "none",
+          PipelineOptions.RETAIN_VERSIONS, "1", PipelineOptions.DELTA, "false"));
+    } finally {
+      conf.unset(VersionCatalog.ABANDONED_AFTER_KEY);
+    }
     assertThat(next.version()).isEqualTo(4);
     assertThat(catalog.versions()).containsExactly(4);
     assertThat(next.evaluation().recallAtK()).isGreaterThan(0.95);

@@ -50,7 +50,9 @@ public final class PipelineDriver {
         spark[0] = session(options);
         try (StageProgress progress = StageProgress.forStdout(Stage.values().length)) {
           progress.attach(spark[0].sparkContext());
-          PipelineResult result = Pipeline.run(spark[0], options, "pipeline-" + UUID.randomUUID(), progress);
+          // A given --run-id resumes that run: a killed one finishes in the version it began.
+          String runId = command.runId != null && !command.runId.isBlank() ? command.runId : "pipeline-" + UUID.randomUUID();
+          PipelineResult result = Pipeline.run(spark[0], options, runId, progress);
           progress.close();
           printPublished(result, command.json);
         }

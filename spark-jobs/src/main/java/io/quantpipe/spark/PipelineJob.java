@@ -52,7 +52,8 @@ public final class PipelineJob implements Callable<Integer> {
       + "encode, hnsw, evaluate, gate, publish (default: all of them).")
   String stage;
 
-  @Option(names = "--run-id", paramLabel = "ID", description = "The run a --stage belongs to; 'import' starts it.")
+  @Option(names = "--run-id", paramLabel = "ID", description = "The run a --stage belongs to ('import' starts it); without --stage, "
+      + "runs every stage of that run, resuming it if it was started (default: a new run).")
   String runId;
 
   public static void main(String[] args) {

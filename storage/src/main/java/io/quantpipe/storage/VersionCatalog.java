@@ -57,6 +57,11 @@ public final class VersionCatalog {
    */
   public static final String ABANDONED_AFTER_KEY = "quantpipe.catalog.abandoned-after-ms";
   private static final long DEFAULT_ABANDONED_AFTER_MS = 24L * 3600 * 1000;
+  /**
+   * Fault injection, for tests that kill a run between its manifest and its pointer: milliseconds
+   * publish waits after writing the manifest (default 0).
+   */
+  public static final String PAUSE_BEFORE_POINTER_KEY = "quantpipe.fault.pause-before-pointer-ms";
   private static final String VERSION_CLAIM = "_claim";
   private static final String LEASE = "_lease";
   private static final int ALLOCATION_ATTEMPTS = 100;
@@ -66,6 +71,7 @@ public final class VersionCatalog {
   private final FileSystem fs;
   private final long leaseMs;
   private final long abandonedAfterMs;
+  private final long pauseBeforePointerMs;
 
   public VersionCatalog(String rootUri, Configuration conf) throws IOException {
     this.root = new Path(rootUri);
@@ -74,6 +80,7 @@ public final class VersionCatalog {
     if (leaseMs < 1) {
       throw new IllegalArgumentException(LEASE_KEY + " must be a positive number of milliseconds; got " + leaseMs);
     }
+    this.pauseBeforePointerMs = conf.getLong(PAUSE_BEFORE_POINTER_KEY, 0);
     this.abandonedAfterMs = conf.getLong(ABANDONED_AFTER_KEY, DEFAULT_ABANDONED_AFTER_MS);
     if (abandonedAfterMs < 0) {
       throw new IllegalArgumentException(ABANDONED_AFTER_KEY + " must be 0 or more milliseconds; got " + abandonedAfterMs);
@@ -180,6 +187,16 @@ public final class VersionCatalog {
       }
       byte[] bytes = manifest.manifestJson().getBytes(StandardCharsets.UTF_8);
       new IndexStore(versionUri(version), fs.getConf()).writeBytes(MANIFEST, bytes);
+      if (pauseBeforePointerMs > 0) {
+        LOG.warn("Fault injection ({}): version {}'s manifest is written; waiting {} ms before the pointer",
+            PAUSE_BEFORE_POINTER_KEY, version, pauseBeforePointerMs);
+        try {
+          Thread.sleep(pauseBeforePointerMs);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("Interrupted before switching the pointer to version " + version);
+        }
+      }
       writePointer(now, version, bytes, CatalogPointer.PUBLISH);
     } finally {
       lease.release();

@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * and Jetty 12 clash with Spark's) and bound to 127.0.0.1 on a free port. It checks request
  * signatures, so wrong credentials fail as they would against S3. A bucket is a directory under the
  * backend's base directory. The process's output goes to {@code target/s3proxy-logs/}; {@link #close()}
- * kills the process and deletes the stored objects.
+ * kills the process and deletes the stored objects. Outage tests {@link #kill()} and
+ * {@link #restart()} it.
  */
 public final class S3ProxyServer implements AutoCloseable {
   private static final long START_TIMEOUT_MS = 30_000;
@@ -31,7 +32,8 @@ public final class S3ProxyServer implements AutoCloseable {
   private final int port;
   private final String accessKey = "quantpipe-test-access";
   private final String secretKey = "quantpipe-test-secret-" + UUID.randomUUID();
-  private final Process process;
+  private final Path properties;
+  private Process process;
 
   private S3ProxyServer(Path workDir) throws IOException {
     this.workDir = workDir;
@@ -40,7 +42,7 @@ public final class S3ProxyServer implements AutoCloseable {
     // Kept after close for post-mortems: target/ when run from the module directory.
     Path logs = Files.isDirectory(Path.of("target")) ? Path.of("target", "s3proxy-logs") : workDir;
     this.log = Files.createDirectories(logs).resolve("s3proxy-" + port + ".log").toAbsolutePath();
-    Path properties = workDir.resolve("s3proxy.properties");
+    this.properties = workDir.resolve("s3proxy.properties");
     Files.writeString(properties, String.join("\n",
         "s3proxy.endpoint=" + endpoint(),
         "s3proxy.authorization=aws-v2-or-v4",
@@ -50,10 +52,31 @@ public final class S3ProxyServer implements AutoCloseable {
         "jclouds.provider=filesystem",
         "jclouds.filesystem.basedir=" + baseDir.toAbsolutePath(),
         ""), StandardCharsets.UTF_8);
+    this.process = launch();
+  }
+
+  private Process launch() throws IOException {
     ProcessBuilder pb = new ProcessBuilder(javaExecutable(), "-Xmx512m", "-jar", jar().toString(),
         "--properties", properties.toString());
-    pb.redirectErrorStream(true).redirectOutput(log.toFile());
-    this.process = pb.start();
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    return pb.start();
+  }
+
+  /**
+   * Kills the server as an outage would ({@code SIGKILL}: requests in flight are cut, new
+   * connections refused) and keeps the stored objects for {@link #restart()}.
+   */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** Starts the server again on the same port over the same objects, after {@link #kill()}. */
+  public void restart() throws IOException {
+    if (process.isAlive()) {
+      throw new IllegalStateException("S3Proxy on " + endpoint() + " is running; kill() it first");
+    }
+    process = launch();
+    awaitReady();
   }
 
   /** Starts a server with a fresh, empty store under {@code parent} and waits until it accepts connections. */

@@ -8,6 +8,7 @@ import io.quantpipe.spark.progress.StageProgress;
 import io.quantpipe.spark.stages.QualityGateException;
 import io.quantpipe.spark.stages.Stage;
 import io.quantpipe.spark.stages.StageRunner;
+import io.quantpipe.storage.StorageFailureException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -80,6 +81,9 @@ public final class PipelineDriver {
     } catch (QualityGateException e) {
       System.err.println("pipeline: " + e.getMessage());
       return 3;
+    } catch (StorageFailureException e) { // an outage, not a bug: the message, without a stack trace
+      System.err.println("pipeline: " + e.getMessage());
+      return 4;
     } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println("pipeline: " + e.getMessage());
       return 2;

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
  * result. Without a master from {@code spark-submit} it runs on a local Spark ({@code local[*]});
  * the gate and publish stages start no Spark at all.
  * Exit codes: 0 done, 2 bad options or input (or a stage run out of order), 3 the quality gate
- * failed (nothing published), 1 any other failure.
+ * failed (nothing published), 4 storage failed under a stage after its retries (nothing published;
+ * resume with the same {@code --run-id}), 1 any other failure.
  *
  * <p>This class holds the options only and hands them to {@link PipelineDriver}: the one CLI reads
  * its options without Spark on its classpath, so nothing here may name a Spark type.

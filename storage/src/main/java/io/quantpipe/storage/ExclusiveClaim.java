@@ -30,9 +30,12 @@ import org.apache.hadoop.fs.Path;
  * expires: claims past their expiry (a killed holder's) are ignored and deleted by the next
  * claimer, and the holder {@link #release()}s its claim when done.
  *
+ * <p>{@link #close()} releases it, so that in try-with-resources a release that fails (the store
+ * went down under the work it guards) is added to the work's own failure instead of hiding it.
+ *
  * <p>One claim, one thread.
  */
-public final class ExclusiveClaim {
+public final class ExclusiveClaim implements java.io.Closeable {
   /** The expiry of a claim that never expires. */
   public static final long FOREVER = Long.MAX_VALUE;
 
@@ -167,5 +170,11 @@ public final class ExclusiveClaim {
   /** Deletes the claim: for a lease, when the work it guards is done. */
   public void release() throws IOException {
     fs.delete(file, false);
+  }
+
+  /** {@link #release()}. */
+  @Override
+  public void close() throws IOException {
+    release();
   }
 }

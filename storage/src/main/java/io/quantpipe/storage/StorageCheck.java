@@ -1,11 +1,6 @@
 package io.quantpipe.storage;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
-import java.nio.file.AccessDeniedException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -62,18 +57,8 @@ public final class StorageCheck {
    * index root ({@code bin/quantpipe stats}) use it too, so reads and writes explain alike.
    */
   public static String diagnose(Throwable e) {
-    if (has(e, AccessDeniedException.class) || text(e).contains("SignatureDoesNotMatch")
-        || text(e).contains("InvalidAccessKeyId") || text(e).contains("403")) {
-      return "the credentials were rejected (check fs.s3a.access.key/secret.key or the environment's AWS credentials)";
-    } else if (text(e).contains("NoSuchBucket") || text(e).contains("does not exist")
-        || e.getClass().getSimpleName().equals("UnknownStoreException") || has(e, FileNotFoundException.class)) {
-      return "the bucket does not exist";
-    } else if (has(e, ConnectException.class) || has(e, UnknownHostException.class)
-        || has(e, SocketTimeoutException.class) || text(e).contains("Unable to execute HTTP request")
-        || text(e).contains("Connection refused")) {
-      return "the endpoint is unreachable (check fs.s3a.endpoint and the network)";
-    }
-    return null;
+    StorageProblem problem = StorageProblem.of(e);
+    return problem == null ? null : problem.explanation();
   }
 
   /** The exception's class and the first line of its message. */
@@ -81,22 +66,5 @@ public final class StorageCheck {
     String m = String.valueOf(e.getMessage());
     int nl = m.indexOf('\n');
     return e.getClass().getSimpleName() + ": " + (nl < 0 ? m : m.substring(0, nl));
-  }
-
-  private static boolean has(Throwable e, Class<? extends Throwable> type) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (type.isInstance(t) || t.getClass().getSimpleName().equals(type.getSimpleName())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static String text(Throwable e) {
-    StringBuilder sb = new StringBuilder();
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      sb.append(t.getClass().getName()).append(": ").append(t.getMessage()).append('\n');
-    }
-    return sb.toString();
   }
 }

@@ -175,9 +175,9 @@ public final class VersionCatalog {
    * @param startedFrom the pointer when the run began, null when nothing was published then
    * @throws ConcurrentPublishException when a rollback happened since, or a newer version is current
    */
+  @SuppressWarnings("try") // the lease is held for the block, not read in it
   public void publish(int version, CatalogPointer startedFrom, ManifestSource manifest) throws IOException {
-    ExclusiveClaim lease = acquireLease("publish of version " + version);
-    try {
+    try (ExclusiveClaim lease = acquireLease("publish of version " + version)) {
       CatalogPointer now = current();
       String conflict = conflict(now, startedFrom, version);
       if (conflict != null) {
@@ -198,8 +198,6 @@ public final class VersionCatalog {
         }
       }
       writePointer(now, version, bytes, CatalogPointer.PUBLISH);
-    } finally {
-      lease.release();
     }
   }
 
@@ -246,12 +244,10 @@ public final class VersionCatalog {
    * @return the version now current
    * @throws IllegalArgumentException when nothing is published, or there is no such complete version
    */
+  @SuppressWarnings("try") // the lease is held for the block, not read in it
   public int rollback(Integer to) throws IOException {
-    ExclusiveClaim lease = acquireLease("rollback");
-    try {
+    try (ExclusiveClaim lease = acquireLease("rollback")) {
       return rollbackLeased(to);
-    } finally {
-      lease.release();
     }
   }
 

@@ -10,6 +10,7 @@ import io.quantpipe.spark.io.HadoopFvecs;
 import io.quantpipe.storage.IndexStore;
 import io.quantpipe.spark.io.InputSource;
 import io.quantpipe.storage.StorageCheck;
+import io.quantpipe.storage.StorageFailureException;
 import io.quantpipe.spark.io.VectorBlock;
 import io.quantpipe.spark.io.VectorBlocks;
 import io.quantpipe.spark.jobs.EncodeJob;
@@ -37,6 +38,11 @@ import org.apache.spark.sql.SparkSession;
  * <p>Not thread-safe; one runner per run. {@link #close} releases the cached corpus.
  */
 public final class StageRunner implements AutoCloseable {
+  /**
+   * Fault injection, for tests that make storage fail as a stage begins: {@code STAGE:MS} holds
+   * that stage back {@code MS} milliseconds before it starts (default: none).
+   */
+  public static final String PAUSE_BEFORE_STAGE_KEY = "quantpipe.fault.pause-before-stage";
   private final Supplier<SparkSession> sessions;
   private final PipelineOptions o;
   private final String runId;
@@ -72,8 +78,42 @@ public final class StageRunner implements AutoCloseable {
     return run;
   }
 
-  /** Runs one stage and returns its record ({@link PipelineResult} for publish). */
+  /**
+   * Runs one stage and returns its record ({@link PipelineResult} for publish).
+   *
+   * @throws StorageFailureException when the store failed under the stage, after its retries
+   */
   public Object run(Stage stage) throws IOException {
+    try {
+      return runStage(stage);
+    } catch (IOException | RuntimeException e) {
+      StorageFailureException storage = StorageFailureException.of("Stage '" + stage.cliName() + "' of run '" + runId
+          + "'", root, hadoop, leftBehind(), e);
+      if (storage == null) {
+        throw e;
+      }
+      throw storage;
+    }
+  }
+
+  /** What a failed stage leaves: the run's version unpublished, the current one as it was. */
+  private String leftBehind() {
+    if (run == null) {
+      return "Nothing was published";
+    }
+    String current;
+    try {
+      var from = run.startedFrom(); // recorded when the run began: no request to the failing store
+      current = "the current version is still " + (from == null ? "none" : "version " + from.version());
+    } catch (IOException e) {
+      current = "the current version is unchanged";
+    }
+    return "Version " + run.version() + " is not published; " + current + ". Resume with --run-id " + runId
+        + " once the store answers, or run again";
+  }
+
+  private Object runStage(Stage stage) throws IOException {
+    pauseIfInjected(stage);
     long t0 = System.nanoTime();
     switch (stage) {
       case IMPORT:
@@ -110,6 +150,25 @@ public final class StageRunner implements AutoCloseable {
         return runPublish();
       default:
         throw new IllegalStateException("Unhandled stage " + stage);
+    }
+  }
+
+  /** Fault injection for outage tests: {@value #PAUSE_BEFORE_STAGE_KEY} = STAGE:MS holds STAGE back MS ms. */
+  private void pauseIfInjected(Stage stage) throws IOException {
+    String value = hadoop.get(PAUSE_BEFORE_STAGE_KEY, "");
+    int colon = value.indexOf(':');
+    if (value.isEmpty() || !value.substring(0, Math.max(colon, 0)).equals(stage.cliName())) {
+      return;
+    }
+    try {
+      long ms = Long.parseLong(value.substring(colon + 1));
+      System.err.printf("Fault injection (%s): stage %s waits %d ms%n", PAUSE_BEFORE_STAGE_KEY, stage.cliName(), ms);
+      Thread.sleep(ms);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(PAUSE_BEFORE_STAGE_KEY + " must be STAGE:MILLISECONDS; got '" + value + "'");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("Interrupted before stage " + stage.cliName());
     }
   }
 

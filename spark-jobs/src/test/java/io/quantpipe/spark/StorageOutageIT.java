@@ -1,0 +1,199 @@
+package io.quantpipe.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.quantpipe.index.PartitionedIndex;
+import io.quantpipe.spark.jobs.Pipeline;
+import io.quantpipe.spark.jobs.PipelineResult;
+import io.quantpipe.spark.options.PipelineOptions;
+import io.quantpipe.spark.stages.StageRunner;
+import io.quantpipe.storage.PublishedIndex;
+import io.quantpipe.storage.StorageFailureException;
+import io.quantpipe.storage.StorageProblem;
+import io.quantpipe.storage.VersionCatalog;
+import io.quantpipe.testing.S3ProxyServer;
+import io.quantpipe.vector.FvecsReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Storage failing under a pipeline run on {@code s3a://}: S3Proxy, in its own JVM, killed as the
+ * encode stage begins (held back by {@value StageRunner#PAUSE_BEFORE_STAGE_KEY} so that the kill
+ * lands there every time), and again inside publish between the manifest and the pointer.
+ * Each time the run fails within S3A's configured retries with a {@link StorageFailureException}
+ * that names the stage, the store and the retries; the version that was current stays current and
+ * answers queries once S3Proxy is back; and the next run, on the restarted store, publishes (after
+ * the lease the failed publish could not release has expired) and its retention removes the debris.
+ */
+class StorageOutageIT {
+  private static final Path SIFTSMALL = Path.of("..", "data", "siftsmall").toAbsolutePath().normalize();
+  private static final String BUCKET = "quantpipe-outage";
+  private static final String ROOT = "s3a://" + BUCKET + "/index";
+  private static final long LEASE_MS = 15_000;
+
+  @TempDir
+  static Path tmp;
+
+  private static S3ProxyServer s3;
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void start() throws Exception {
+    s3 = S3ProxyServer.start(tmp);
+    s3.createBucket(BUCKET);
+    SparkSession.getActiveSession().foreach(s -> {
+      s.stop();
+      return null;
+    });
+    FileSystem.closeAll();
+    spark = SparkSession.builder().master("local[2]").appName("quantpipe-storage-outage-it")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .config("spark.hadoop.fs.s3a.endpoint", s3.endpoint())
+        .config("spark.hadoop.fs.s3a.endpoint.region", "us-east-1")
+        .config("spark.hadoop.fs.s3a.path.style.access", "true")
+        .config("spark.hadoop.fs.s3a.connection.ssl.enabled", "false")
+        .config("spark.hadoop.fs.s3a.access.key", s3.accessKey())
+        .config("spark.hadoop.fs.s3a.secret.key", s3.secretKey())
+        .config("spark.hadoop.fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider")
+        // The retries the failure must come within: S3A's defaults take minutes against a dead endpoint.
+        .config("spark.hadoop.fs.s3a.retry.limit", "2")
+        .config("spark.hadoop.fs.s3a.retry.interval", "200ms")
+        .config("spark.hadoop.fs.s3a.attempts.maximum", "1")
+        .config("spark.hadoop.fs.s3a.connection.establish.timeout", "2s")
+        .config("spark.hadoop." + VersionCatalog.LEASE_KEY, Long.toString(LEASE_MS))
+        .config("spark.hadoop." + VersionCatalog.ABANDONED_AFTER_KEY, "0")
+        .getOrCreate();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    try {
+      if (spark != null) {
+        spark.stop();
+      }
+      FileSystem.closeAll();
+    } finally {
+      if (s3 != null) {
+        s3.close();
+      }
+    }
+  }
+
+  @Test
+  @Timeout(900)
+  void anOutageInEncodeOrPublishLosesNothingAndTheNextRunPublishes() throws Exception {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    VersionCatalog catalog = new VersionCatalog(ROOT, conf);
+    assertThat(Pipeline.run(spark, options()).version()).isEqualTo(1);
+
+    // Killed as encode begins (held back while the coarse stage's record is seen): its shard uploads find nothing listening.
+    conf.set(StageRunner.PAUSE_BEFORE_STAGE_KEY, "encode:3000");
+    Path coarse = s3.storedPath(BUCKET + "/index/versions/" + VersionCatalog.dirName(2) + "/stages/coarse.json");
+    long[] killedAt = new long[1];
+    Thread encodeWatcher = new Thread(() -> killedAt[0] = killWhen(coarse), "kill-before-encode");
+    encodeWatcher.start();
+    Throwable inEncode;
+    try {
+      inEncode = catchThrowable(() -> Pipeline.run(spark, options()));
+    } finally {
+      conf.unset(StageRunner.PAUSE_BEFORE_STAGE_KEY);
+      encodeWatcher.join(60_000);
+    }
+    double encodeSeconds = (System.nanoTime() - killedAt[0]) / 1e9;
+    assertThat(killedAt[0]).as("S3Proxy killed before encode").isPositive();
+    assertStorageFailure(inEncode, "encode", 2);
+    System.out.printf("StorageOutageIT: encode failed %.1f s after S3Proxy was killed: %s%n", encodeSeconds,
+        inEncode.getMessage());
+    assertThat(encodeSeconds).as("failed within the configured retries").isLessThan(120);
+    s3.restart();
+    assertCurrentAnswers(catalog, 1);
+
+    // Killed once publish has written version 3's manifest, while it holds the pointer back.
+    conf.setLong(VersionCatalog.PAUSE_BEFORE_POINTER_KEY, 3_000);
+    Path manifest = s3.storedPath(BUCKET + "/index/versions/" + VersionCatalog.dirName(3) + "/manifest.json");
+    Thread watcher = new Thread(() -> killWhen(manifest), "kill-on-manifest");
+    watcher.start();
+    Throwable inPublish;
+    try {
+      inPublish = catchThrowable(() -> Pipeline.run(spark, options()));
+    } finally {
+      conf.unset(VersionCatalog.PAUSE_BEFORE_POINTER_KEY);
+      watcher.join(60_000);
+    }
+    assertThat(Files.exists(manifest)).as("the manifest was written before the kill").isTrue();
+    assertStorageFailure(inPublish, "publish", 3);
+    System.out.printf("StorageOutageIT: publish failed: %s%n", inPublish.getMessage());
+    s3.restart();
+    assertCurrentAnswers(catalog, 1);
+
+    // The store is back: the next run waits out the lease the failed publish left, then publishes.
+    PipelineResult next = Pipeline.run(spark, options());
+    assertThat(next.version()).isEqualTo(4);
+    assertThat(next.indexed()).isEqualTo(10_000);
+    assertCurrentAnswers(catalog, 4);
+    assertThat(catalog.versions()).as("the encode-killed run's directory, removed by retention").doesNotContain(2);
+  }
+
+  private static void assertStorageFailure(Throwable failure, String stage, int version) {
+    assertThat(failure).isInstanceOf(StorageFailureException.class)
+        .hasMessageContaining("Stage '" + stage + "'")
+        .hasMessageContaining("failed on storage " + ROOT)
+        .hasMessageContaining("the endpoint is unreachable")
+        .hasMessageContaining("fs.s3a.retry.limit=2")
+        .hasMessageContaining("Version " + version + " is not published; the current version is still version 1");
+    assertThat(((StorageFailureException) failure).problem()).isEqualTo(StorageProblem.UNREACHABLE);
+  }
+
+  /** The pointer names {@code version}, and it opens and answers with every vector. */
+  private static void assertCurrentAnswers(VersionCatalog catalog, int version) throws Exception {
+    assertThat(catalog.current().version()).isEqualTo(version);
+    PartitionedIndex index = PublishedIndex.open(ROOT, spark.sparkContext().hadoopConfiguration(),
+        Files.createTempDirectory(tmp, "served-"));
+    assertThat(index.liveCount()).isEqualTo(10_000);
+    float[] query = FvecsReader.readFvecs(SIFTSMALL.resolve("query.fvecs")).get(0);
+    assertThat(index.search(query, 10, 64, 4, 4, null).size()).isEqualTo(10);
+  }
+
+  /** Kills S3Proxy once {@code file} is stored; returns when (System.nanoTime), or 0 when it never was. */
+  private static long killWhen(Path file) {
+    long deadline = System.currentTimeMillis() + 300_000;
+    try {
+      while (!Files.exists(file)) {
+        if (System.currentTimeMillis() > deadline) {
+          return 0;
+        }
+        Thread.sleep(20);
+      }
+      s3.kill();
+      return System.nanoTime();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
+  }
+
+  private static PipelineOptions options() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(PipelineOptions.INPUT, SIFTSMALL.toString());
+    m.put(PipelineOptions.OUTPUT, ROOT);
+    m.put(PipelineOptions.STRATEGY, "sq8");
+    m.put(PipelineOptions.PARTITIONS, "4");
+    m.put(PipelineOptions.EVAL_QUERIES, "20");
+    m.put(PipelineOptions.HNSW_EF_CONSTRUCTION, "64");
+    return PipelineOptions.fromMap(m);
+  }
+}

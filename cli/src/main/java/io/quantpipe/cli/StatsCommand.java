@@ -2,6 +2,7 @@ package io.quantpipe.cli;
 
 import io.quantpipe.storage.stats.IndexStatistics;
 import io.quantpipe.storage.stats.IndexStatisticsReader;
+import io.quantpipe.storage.stats.StoredIndexCheck;
 import io.quantpipe.storage.stats.StatisticsReport;
 
 import io.quantpipe.storage.StorageCheck;
@@ -48,6 +49,11 @@ public final class StatsCommand implements Callable<Integer> {
       description = "Also write the statistics to FILE as one JSON object.")
   Path json;
 
+  @Option(names = "--verify",
+      description = "Also read every file of the version's index from storage and check its checksum "
+          + "(reads the whole index; without it, stats reads only the manifests).")
+  boolean verify;
+
   @Mixin
   StorageOptions storageOptions;
 
@@ -83,6 +89,10 @@ public final class StatsCommand implements Callable<Integer> {
       out.print(StatisticsReport.text(stats));
       if (json != null) {
         writeJson(stats);
+      }
+      if (verify) {
+        StoredIndexCheck.Verified checked = IndexStatisticsReader.verifyFiles(index, storage, stats.version());
+        out.printf("%nverified: %,d index files, %,d bytes, every checksum matches%n", checked.files(), checked.bytes());
       }
       return 0;
     } catch (IllegalArgumentException | IllegalStateException e) {

@@ -30,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code bin/quantpipe stats} over an index the real pipeline published from the bundled siftsmall
  * (hybrid-pq, once for the class): the figures against the manifest, the files on disk and the
  * Parquet shards; then each way of failing (nothing published, a pointer whose CRC does not match,
- * a missing or unreadable manifest, an unknown or incomplete version, unreachable storage) exits
- * with 2 and one line naming the path and the reason. Failure cases run on copies of the published
+ * a missing or unreadable manifest, an unknown or incomplete version, unreachable storage, and with
+ * {@code --verify} a partition file changed in storage after publish) exits with 2 and one line
+ * naming the path and the reason. Failure cases run on copies of the published
  * files, so the published root stays intact for the other tests.
  */
 class StatsCommandIT extends SparkTestBase {
@@ -216,6 +217,34 @@ class StatsCommandIT extends SparkTestBase {
     assertThat(r.code).isEqualTo(2);
     assertThat(r.err).startsWith("stats: " + indexJson + ": checksum mismatch: CRC32C 0x")
         .contains(copy.resolve("versions/v-000001/manifest.json") + " records 0x");
+  }
+
+  @Test
+  void verifyReadsEveryIndexFileAndRefusesOneChangedInStorage() throws IOException {
+    Result intact = stats("--index", root.toString(), "--verify");
+    assertThat(intact.code).as(intact.err).isZero();
+    JsonNode indexJson = new ObjectMapper().readTree(versionDir.resolve("index/index.json").toFile());
+    int files = 2 + 2 * indexJson.path("partitions").size(); // quantizer, centroids, a graph and a vector file each
+    assertThat(intact.out).containsPattern(String.format("verified: %,d index files, [0-9,]+ bytes, every checksum "
+        + "matches", files));
+
+    for (String suffix : new String[] {".qph", ".fvecs"}) { // a graph (CRC32C footer), a vector file (CRC in index.json)
+      Path copy = copyOfRoot("changed" + suffix);
+      Path part;
+      try (Stream<Path> list = Files.list(copy.resolve("versions/v-000001/index"))) {
+        part = list.filter(f -> f.getFileName().toString().startsWith("part-") && f.toString().endsWith(suffix))
+            .sorted().findFirst().orElseThrow();
+      }
+      byte[] bytes = Files.readAllBytes(part);
+      bytes[bytes.length / 2] ^= 0x10; // one bit, in the middle: the length and the footer are unchanged
+      Files.write(part, bytes);
+
+      assertThat(stats("--index", copy.toString()).code).as("without --verify, stats reads only the manifests").isZero();
+      Result r = stats("--index", copy.toString(), "--verify");
+      assertThat(r.code).isEqualTo(2);
+      assertThat(r.err).startsWith("stats: " + part + ": checksum mismatch: ")
+          .doesNotContain("\tat ");
+    }
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.quantpipe.index;
 
 import io.quantpipe.format.CorruptArtifactException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -69,19 +70,59 @@ public record IndexFileCheck(String name, Long expectedCrc, boolean footer) {
       }
       long body = footer ? length - 4 : length;
       long crc = crc32c(channel, body, betweenChunks);
+      Long stored = null;
       if (footer) {
         ByteBuffer tail = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
         channel.read(tail, body);
-        long stored = Integer.toUnsignedLong(tail.flip().getInt());
-        if (stored != crc) {
-          throw new CorruptArtifactException(file.toString(), String.format(
-              "checksum mismatch: the footer says CRC32C 0x%08X, the content has 0x%08X", stored, crc));
-        }
+        stored = Integer.toUnsignedLong(tail.flip().getInt());
       }
-      if (expectedCrc != null && crc != expectedCrc) {
-        throw new CorruptArtifactException(file.toString(), String.format(
-            "checksum mismatch: CRC32C 0x%08X, the index manifest names 0x%08X", crc, expectedCrc));
+      compare(file.toString(), crc, stored);
+    }
+  }
+
+  /**
+   * {@link #verify(Path)} of a file read once, front to back, from {@code in} (storage's stream:
+   * no local copy); {@code in} is not closed.
+   *
+   * @param length the file's length in bytes, from the store's listing
+   * @param described the file's name in messages (its URI)
+   */
+  public void verify(InputStream in, long length, String described) throws IOException {
+    if (footer && length < 4) {
+      throw new CorruptArtifactException(described, "truncated: " + length + " bytes, shorter than its checksum footer");
+    }
+    long body = footer ? length - 4 : length;
+    CRC32C crc = new CRC32C();
+    byte[] buf = new byte[CHUNK];
+    long pos = 0;
+    while (pos < body) {
+      int n = in.read(buf, 0, (int) Math.min(buf.length, body - pos));
+      if (n < 0) {
+        throw new CorruptArtifactException(described, "truncated: ended at byte " + pos + " of " + length);
       }
+      crc.update(buf, 0, n);
+      pos += n;
+    }
+    Long stored = null;
+    if (footer) {
+      byte[] tail = in.readNBytes(4);
+      if (tail.length < 4) {
+        throw new CorruptArtifactException(described, "truncated: its checksum footer is cut short");
+      }
+      stored = Integer.toUnsignedLong(ByteBuffer.wrap(tail).order(ByteOrder.LITTLE_ENDIAN).getInt());
+    }
+    compare(described, crc.getValue(), stored);
+  }
+
+  /** Refuses {@code crc} unless it matches the footer ({@code stored}, when there is one) and the manifest. */
+  private void compare(String described, long crc, Long stored) throws CorruptArtifactException {
+    if (stored != null && stored != crc) {
+      throw new CorruptArtifactException(described, String.format(
+          "checksum mismatch: the footer says CRC32C 0x%08X, the content has 0x%08X", stored, crc));
+    }
+    if (expectedCrc != null && crc != expectedCrc) {
+      throw new CorruptArtifactException(described, String.format(
+          "checksum mismatch: CRC32C 0x%08X, the index manifest names 0x%08X", crc, expectedCrc));
     }
   }
 

@@ -107,13 +107,17 @@ class CodebookReleaseTest {
   }
 
   @Test
-  void aDamagedQuantizerOrMissingCentroidsAreRefused() throws Exception {
+  void aDamagedQuantizerOrChangedOrMissingCentroidsAreRefused() throws Exception {
     publish();
     Path index = root.resolve(CatalogPointer.versionDir(1)).resolve("index");
     flipLastByte(index.resolve("quantizer.qpa"));
     assertThatThrownBy(() -> CodebookRelease.fetchCurrent(new LocalBlobStore(root)))
         .isInstanceOf(CorruptArtifactException.class).hasMessageContaining("quantizer.qpa");
     flipLastByte(index.resolve("quantizer.qpa"));
+    flipLastByte(index.resolve("centroids.fvecs")); // changed in storage after publish: same length, other bytes
+    assertThatThrownBy(() -> CodebookRelease.fetchCurrent(new LocalBlobStore(root)))
+        .isInstanceOf(CorruptArtifactException.class).hasMessageContaining("centroids.fvecs")
+        .hasMessageContaining("checksum mismatch");
     Files.delete(index.resolve("centroids.fvecs"));
     assertThatThrownBy(() -> CodebookRelease.fetchCurrent(new LocalBlobStore(root)))
         .isInstanceOf(CorruptArtifactException.class).hasMessageContaining("centroids.fvecs")

@@ -46,6 +46,35 @@ public final class IndexStatisticsReader {
    * @param version the version to describe, {@code null} for the current one
    */
   public static IndexStatistics read(String rootUri, Configuration conf, Integer version) throws IOException {
+    Opened o = open(rootUri, conf, version);
+    Map<String, Object> params = quantizerParams(o.index, o.manifest, o.manifestName);
+    Map<String, Long> sizes = sizes(o.index);
+    ManifestFigures figures = new ManifestFigures(o.manifest, o.manifestName);
+    return new IndexStatistics(o.root, o.version, o.current, o.manifest.path("created").asText(null),
+        figures.corpus(params), figures.training(params), memory(figures, o.indexJson, sizes, o.index),
+        partitions(o.indexJson, sizes, o.index), figures.evaluation(), o.versions);
+  }
+
+  /**
+   * Reads every file of a version's index from storage, once, and checks each against its footer
+   * and the CRC32C {@code index.json} records ({@link StoredIndexCheck}): a file changed in storage
+   * after publish is refused, named. It reads the whole index, so it costs what a node's first
+   * open does.
+   *
+   * @param version the version to check, {@code null} for the current one
+   * @throws io.quantpipe.format.CorruptArtifactException naming the first file that fails
+   */
+  public static StoredIndexCheck.Verified verifyFiles(String rootUri, Configuration conf, Integer version)
+      throws IOException {
+    Opened o = open(rootUri, conf, version);
+    return StoredIndexCheck.verify(o.index, o.indexJson);
+  }
+
+  /** A version's checked manifest and {@code index.json}, and where they lie. */
+  private record Opened(String root, int version, boolean current, List<IndexStatistics.VersionEntry> versions,
+      JsonNode manifest, String manifestName, IndexStore index, IndexManifest indexJson) {}
+
+  private static Opened open(String rootUri, Configuration conf, Integer version) throws IOException {
     VersionCatalog catalog = new VersionCatalog(rootUri, conf);
     String root = new org.apache.hadoop.fs.Path(rootUri).toString();
     List<Integer> present = catalog.versions();
@@ -72,12 +101,7 @@ public final class IndexStatisticsReader {
     IndexManifest indexJson = IndexManifest.parse(checked(index, IndexManifest.FILE,
         field(manifest, "files.index_crc32c", manifestName).asLong(), manifestName), index.path(IndexManifest.FILE)
         .toString());
-    Map<String, Object> params = quantizerParams(index, manifest, manifestName);
-    Map<String, Long> sizes = sizes(index);
-    ManifestFigures figures = new ManifestFigures(manifest, manifestName);
-    return new IndexStatistics(root, v, current, manifest.path("created").asText(null), figures.corpus(params),
-        figures.training(params), memory(figures, indexJson, sizes, index), partitions(indexJson, sizes, index),
-        figures.evaluation(), versions);
+    return new Opened(root, v, current, versions, manifest, manifestName, index, indexJson);
   }
 
   private static JsonNode manifest(IndexStore dir, CatalogPointer pointer, boolean current, int v, String root,

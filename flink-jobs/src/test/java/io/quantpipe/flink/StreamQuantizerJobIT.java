@@ -275,6 +275,58 @@ class StreamQuantizerJobIT {
   }
 
   /**
+   * A TaskManager lost as a new version is published (the watcher's poll, the broadcast and the
+   * encoders' swap all in flight): the MiniCluster's only TaskManager is terminated, a fresh one
+   * started, and the job restarts from its last checkpoint. The output still holds every input
+   * exactly once, each record encoded exactly as the version it names encodes it, and the new
+   * version is taken up.
+   */
+  @Test
+  void aTaskManagerLostDuringACodebookSwapLosesAndDuplicatesNothing(@InjectMiniCluster MiniCluster cluster)
+      throws Exception {
+    Path root = tmp.resolve("index");
+    publish(root, 1);
+    kafka.createTopics(2, "in-tm", "out-tm", "dlq-tm");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+        org.apache.flink.configuration.Configuration.fromMap(Map.of("restart-strategy.type", "fixed-delay",
+            "restart-strategy.fixed-delay.attempts", "10", "restart-strategy.fixed-delay.delay", "500 ms")));
+    StreamPipeline.build(env, options(root, "in-tm", "out-tm", "dlq-tm"));
+    JobClient job = env.executeAsync("stream-tm-loss-it");
+    Map<Integer, Codebooks> versions = new HashMap<>();
+    List<EncodedRecord> out;
+    long sent;
+    try (var producer = kafka.producer()) {
+      sendRange(producer, "in-tm", 0, 200);
+      assertThat(awaitOutput("out-tm", 200)).hasSize(200);
+      versions.put(1, current(root));
+
+      publish(root, 2);
+      versions.put(2, current(root));
+      cluster.terminateTaskManager(0).get(60, java.util.concurrent.TimeUnit.SECONDS);
+      sendRange(producer, "in-tm", 200, 400); // arrives while no TaskManager runs
+      cluster.startTaskManager();
+
+      sent = 400;
+      out = awaitOutput("out-tm", (int) sent);
+      for (; sent < 2000 && out.stream().noneMatch(e -> e.codebookVersion() == 2); sent += 20) {
+        sendRange(producer, "in-tm", sent, sent + 20);
+        out = awaitOutput("out-tm", (int) sent + 20);
+      }
+    } finally {
+      job.cancel().get();
+    }
+    assertThat(out).as(shortfall(out, sent, job)).hasSize((int) sent);
+    assertThat(out.stream().map(EncodedRecord::id).distinct().count()).as("no duplicates").isEqualTo(sent);
+    assertThat(out).anyMatch(e -> e.codebookVersion() == 2);
+    for (EncodedRecord e : out) {
+      Codebooks books = versions.get(e.codebookVersion());
+      byte[] expected = new byte[books.codeBytes()];
+      books.encode(base.get((int) (e.id() % base.count())), expected);
+      assertThat(e.code()).as("id %d, version %d", e.id(), e.codebookVersion()).isEqualTo(expected);
+    }
+  }
+
+  /**
    * Parity with the batch pipeline: siftsmall vectors 0-499 streamed with the codebooks the Spark
    * pipeline published get exactly the partitions and codes its Parquet shards hold (the fixture
    * {@code data/fixtures/spark-hybrid-pq}, which spark-jobs' PipelineIT keeps in step with the pipeline).

@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Storage failing under a pipeline run on {@code s3a://}: S3Proxy, in its own JVM, killed as the
- * encode stage begins (held back by {@value StageRunner#PAUSE_BEFORE_STAGE_KEY} so that the kill
- * lands there every time), and again inside publish between the manifest and the pointer.
+ * encode stage begins (held back by {@value StageRunner#PAUSE_BEFORE_STAGE_KEY}), and again inside
+ * publish between the manifest and the pointer (held by {@value VersionCatalog#PAUSE_BEFORE_POINTER_KEY});
+ * the kill waits until the run sleeps in the pause, so it lands there every time.
  * Each time the run fails within S3A's configured retries with a {@link StorageFailureException}
  * that names the stage, the store and the retries; the version that was current stays current and
  * answers queries once S3Proxy is back; and the next run, on the restarted store, publishes (after
@@ -102,9 +103,10 @@ class StorageOutageIT {
 
     // Killed as encode begins (held back while the coarse stage's record is seen): its shard uploads find nothing listening.
     conf.set(StageRunner.PAUSE_BEFORE_STAGE_KEY, "encode:3000");
-    Path coarse = s3.storedPath(BUCKET + "/index/versions/" + VersionCatalog.dirName(2) + "/stages/coarse.json");
+    Thread pipeline = Thread.currentThread();
     long[] killedAt = new long[1];
-    Thread encodeWatcher = new Thread(() -> killedAt[0] = killWhen(coarse), "kill-before-encode");
+    Thread encodeWatcher = new Thread(() -> killedAt[0] = killWhenPausedIn(pipeline, "pauseIfInjected"),
+        "kill-before-encode");
     encodeWatcher.start();
     Throwable inEncode;
     try {
@@ -125,7 +127,7 @@ class StorageOutageIT {
     // Killed once publish has written version 3's manifest, while it holds the pointer back.
     conf.setLong(VersionCatalog.PAUSE_BEFORE_POINTER_KEY, 3_000);
     Path manifest = s3.storedPath(BUCKET + "/index/versions/" + VersionCatalog.dirName(3) + "/manifest.json");
-    Thread watcher = new Thread(() -> killWhen(manifest), "kill-on-manifest");
+    Thread watcher = new Thread(() -> killWhenPausedIn(pipeline, "publish"), "kill-before-pointer");
     watcher.start();
     Throwable inPublish;
     try {
@@ -168,12 +170,16 @@ class StorageOutageIT {
     assertThat(index.search(query, 10, 64, 4, 4, null).size()).isEqualTo(10);
   }
 
-  /** Kills S3Proxy once {@code file} is stored; returns when (System.nanoTime), or 0 when it never was. */
-  private static long killWhen(Path file) {
+  /**
+   * Kills S3Proxy once {@code pipeline} sleeps in a fault-injection pause inside a method named
+   * {@code method} (the stage runner's or the catalog's): not before, when the write that precedes
+   * the pause may still await its answer. Returns when (System.nanoTime), or 0 when it never paused.
+   */
+  private static long killWhenPausedIn(Thread pipeline, String method) {
     long deadline = System.currentTimeMillis() + 300_000;
     try {
-      while (!Files.exists(file)) {
-        if (System.currentTimeMillis() > deadline) {
+      while (!pausedIn(pipeline, method)) {
+        if (System.currentTimeMillis() > deadline || !pipeline.isAlive()) {
           return 0;
         }
         Thread.sleep(20);
@@ -184,6 +190,20 @@ class StorageOutageIT {
       Thread.currentThread().interrupt();
       return 0;
     }
+  }
+
+  private static boolean pausedIn(Thread pipeline, String method) {
+    StackTraceElement[] stack = pipeline.getStackTrace();
+    boolean sleeping = false;
+    for (StackTraceElement frame : stack) {
+      if (frame.getClassName().equals(Thread.class.getName()) && frame.getMethodName().equals("sleep")) {
+        sleeping = true;
+      } else if (sleeping && (frame.getClassName().equals(StageRunner.class.getName())
+          || frame.getClassName().equals(VersionCatalog.class.getName()))) {
+        return frame.getMethodName().equals(method);
+      }
+    }
+    return false;
   }
 
   private static PipelineOptions options() {

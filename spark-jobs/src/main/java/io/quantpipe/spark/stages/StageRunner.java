@@ -84,6 +84,9 @@ public final class StageRunner implements AutoCloseable {
    * @throws StorageFailureException when the store failed under the stage, after its retries
    */
   public Object run(Stage stage) throws IOException {
+    if (stage == Stage.IMPORT) { // before the wrapping below: it explains its own failures, before any compute
+      StorageCheck.checkWritable(o.output(), hadoop);
+    }
     try {
       return runStage(stage);
     } catch (IOException | RuntimeException e) {
@@ -173,7 +176,6 @@ public final class StageRunner implements AutoCloseable {
   }
 
   private StageRecords.Imported runImport(long t0) throws IOException {
-    StorageCheck.checkWritable(o.output(), hadoop);
     run = StagedRun.start(root, runId, hadoop);
     InputSource source = InputSource.resolve(o, hadoop);
     String dir = run.versionUri();

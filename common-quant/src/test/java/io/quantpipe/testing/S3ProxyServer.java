@@ -113,6 +113,22 @@ public final class S3ProxyServer implements AutoCloseable {
     return log;
   }
 
+  /**
+   * The Hadoop settings that reach this server through S3A: endpoint, region, path-style access,
+   * plain HTTP and its keys (in insertion order, for the session builders that take them one by one).
+   */
+  public java.util.Map<String, String> s3aSettings() {
+    java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    m.put("fs.s3a.endpoint", endpoint());
+    m.put("fs.s3a.endpoint.region", "us-east-1");
+    m.put("fs.s3a.path.style.access", "true");
+    m.put("fs.s3a.connection.ssl.enabled", "false");
+    m.put("fs.s3a.access.key", accessKey);
+    m.put("fs.s3a.secret.key", secretKey);
+    m.put("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    return m;
+  }
+
   /** Creates an empty bucket (with the filesystem backend: a directory under the base directory). */
   public void createBucket(String bucket) throws IOException {
     Files.createDirectories(baseDir.resolve(bucket));

@@ -228,8 +228,7 @@ class StreamQuantizerJobIT {
     Path root = tmp.resolve("index");
     publish(root, 1);
     kafka.createTopics(2, "in-c", "out-c", "dlq-c");
-    Map<String, String> restarts = Map.of("restart-strategy.type", "fixed-delay",
-        "restart-strategy.fixed-delay.attempts", "3", "restart-strategy.fixed-delay.delay", "200 ms");
+    Map<String, String> restarts = restarts(3, "200 ms");
     Map<String, String> drill = new HashMap<>(options(root, "in-c", "out-c", "dlq-c").toMap());
     drill.put(StreamOptions.FAILURE_DRILL_AFTER, "100"); // encoder subtask 0 throws once, mid-stream
     Codebooks books;
@@ -288,8 +287,7 @@ class StreamQuantizerJobIT {
     publish(root, 1);
     kafka.createTopics(2, "in-tm", "out-tm", "dlq-tm");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-        org.apache.flink.configuration.Configuration.fromMap(Map.of("restart-strategy.type", "fixed-delay",
-            "restart-strategy.fixed-delay.attempts", "10", "restart-strategy.fixed-delay.delay", "500 ms")));
+        org.apache.flink.configuration.Configuration.fromMap(restarts(10, "500 ms")));
     StreamPipeline.build(env, options(root, "in-tm", "out-tm", "dlq-tm"));
     JobClient job = env.executeAsync("stream-tm-loss-it");
     Map<Integer, Codebooks> versions = new HashMap<>();
@@ -413,6 +411,12 @@ class StreamQuantizerJobIT {
       assertThat(n.get("error_ratio").asDouble()).isGreaterThan(1.5);
       assertThat(n.get("reason").asText()).contains("error ratio");
     }
+  }
+
+  /** A fixed-delay restart strategy: the job recovers by itself from up to {@code attempts} failures. */
+  private static Map<String, String> restarts(int attempts, String delay) {
+    return Map.of("restart-strategy.type", "fixed-delay", "restart-strategy.fixed-delay.attempts",
+        Integer.toString(attempts), "restart-strategy.fixed-delay.delay", delay);
   }
 
   private static Codebooks current(Path root) throws Exception {

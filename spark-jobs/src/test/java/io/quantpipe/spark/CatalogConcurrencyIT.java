@@ -58,13 +58,7 @@ class CatalogConcurrencyIT {
     Configuration conf = new Configuration();
     conf.setBoolean("fs.file.impl.disable.cache", true);
     conf.setBoolean("fs.s3a.impl.disable.cache", true);
-    conf.set("fs.s3a.endpoint", s3.endpoint());
-    conf.set("fs.s3a.endpoint.region", "us-east-1");
-    conf.set("fs.s3a.path.style.access", "true");
-    conf.set("fs.s3a.connection.ssl.enabled", "false");
-    conf.set("fs.s3a.access.key", s3.accessKey());
-    conf.set("fs.s3a.secret.key", s3.secretKey());
-    conf.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    s3.s3aSettings().forEach(conf::set);
     return conf;
   }
 

@@ -58,20 +58,13 @@ class S3PipelineIT {
       return null;
     });
     FileSystem.closeAll();
-    spark = SparkSession.builder().master("local[2]").appName("quantpipe-s3-it")
+    SparkSession.Builder builder = SparkSession.builder().master("local[2]").appName("quantpipe-s3-it")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-        .config("spark.hadoop.fs.s3a.endpoint", s3.endpoint())
-        .config("spark.hadoop.fs.s3a.endpoint.region", "us-east-1")
-        .config("spark.hadoop.fs.s3a.path.style.access", "true")
-        .config("spark.hadoop.fs.s3a.connection.ssl.enabled", "false")
-        .config("spark.hadoop.fs.s3a.access.key", s3.accessKey())
-        .config("spark.hadoop.fs.s3a.secret.key", s3.secretKey())
-        .config("spark.hadoop.fs.s3a.aws.credentials.provider",
-            "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider")
-        .getOrCreate();
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    s3.s3aSettings().forEach((k, v) -> builder.config("spark.hadoop." + k, v));
+    spark = builder.getOrCreate();
   }
 
   @AfterAll

@@ -58,18 +58,13 @@ class StorageOutageIT {
       return null;
     });
     FileSystem.closeAll();
-    spark = SparkSession.builder().master("local[2]").appName("quantpipe-storage-outage-it")
+    SparkSession.Builder builder = SparkSession.builder().master("local[2]").appName("quantpipe-storage-outage-it")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-        .config("spark.hadoop.fs.s3a.endpoint", s3.endpoint())
-        .config("spark.hadoop.fs.s3a.endpoint.region", "us-east-1")
-        .config("spark.hadoop.fs.s3a.path.style.access", "true")
-        .config("spark.hadoop.fs.s3a.connection.ssl.enabled", "false")
-        .config("spark.hadoop.fs.s3a.access.key", s3.accessKey())
-        .config("spark.hadoop.fs.s3a.secret.key", s3.secretKey())
-        .config("spark.hadoop.fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    s3.s3aSettings().forEach((k, v) -> builder.config("spark.hadoop." + k, v));
+    spark = builder
         // The retries the failure must come within: S3A's defaults take minutes against a dead endpoint.
         .config("spark.hadoop.fs.s3a.retry.limit", "2")
         .config("spark.hadoop.fs.s3a.retry.interval", "200ms")
@@ -102,21 +97,10 @@ class StorageOutageIT {
     assertThat(Pipeline.run(spark, options()).version()).isEqualTo(1);
 
     // Killed as encode begins (held back while the coarse stage's record is seen): its shard uploads find nothing listening.
-    conf.set(StageRunner.PAUSE_BEFORE_STAGE_KEY, "encode:3000");
-    Thread pipeline = Thread.currentThread();
-    long[] killedAt = new long[1];
-    Thread encodeWatcher = new Thread(() -> killedAt[0] = killWhenPausedIn(pipeline, "pauseIfInjected"),
-        "kill-before-encode");
-    encodeWatcher.start();
-    Throwable inEncode;
-    try {
-      inEncode = catchThrowable(() -> Pipeline.run(spark, options()));
-    } finally {
-      conf.unset(StageRunner.PAUSE_BEFORE_STAGE_KEY);
-      encodeWatcher.join(60_000);
-    }
-    double encodeSeconds = (System.nanoTime() - killedAt[0]) / 1e9;
-    assertThat(killedAt[0]).as("S3Proxy killed before encode").isPositive();
+    Outage encode = runWithS3KilledIn("pauseIfInjected", conf, StageRunner.PAUSE_BEFORE_STAGE_KEY, "encode:3000");
+    Throwable inEncode = encode.failure();
+    double encodeSeconds = (System.nanoTime() - encode.killedAtNanos()) / 1e9;
+    assertThat(encode.killedAtNanos()).as("S3Proxy killed before encode").isPositive();
     assertStorageFailure(inEncode, "encode", 2);
     System.out.printf("StorageOutageIT: encode failed %.1f s after S3Proxy was killed: %s%n", encodeSeconds,
         inEncode.getMessage());
@@ -125,17 +109,10 @@ class StorageOutageIT {
     assertCurrentAnswers(catalog, 1);
 
     // Killed once publish has written version 3's manifest, while it holds the pointer back.
-    conf.setLong(VersionCatalog.PAUSE_BEFORE_POINTER_KEY, 3_000);
     Path manifest = s3.storedPath(BUCKET + "/index/versions/" + VersionCatalog.dirName(3) + "/manifest.json");
-    Thread watcher = new Thread(() -> killWhenPausedIn(pipeline, "publish"), "kill-before-pointer");
-    watcher.start();
-    Throwable inPublish;
-    try {
-      inPublish = catchThrowable(() -> Pipeline.run(spark, options()));
-    } finally {
-      conf.unset(VersionCatalog.PAUSE_BEFORE_POINTER_KEY);
-      watcher.join(60_000);
-    }
+    Outage publish = runWithS3KilledIn("publish", conf, VersionCatalog.PAUSE_BEFORE_POINTER_KEY, "3000");
+    Throwable inPublish = publish.failure();
+    assertThat(publish.killedAtNanos()).as("S3Proxy killed before the pointer").isPositive();
     assertThat(Files.exists(manifest)).as("the manifest was written before the kill").isTrue();
     assertStorageFailure(inPublish, "publish", 3);
     System.out.printf("StorageOutageIT: publish failed: %s%n", inPublish.getMessage());
@@ -168,6 +145,30 @@ class StorageOutageIT {
     assertThat(index.liveCount()).isEqualTo(10_000);
     float[] query = FvecsReader.readFvecs(SIFTSMALL.resolve("query.fvecs")).get(0);
     assertThat(index.search(query, 10, 64, 4, 4, null).size()).isEqualTo(10);
+  }
+
+  /** How a run ended whose store was killed, and when the kill was (System.nanoTime, 0: never). */
+  private record Outage(Throwable failure, long killedAtNanos) {}
+
+  /**
+   * Runs the pipeline with the fault-injection pause {@code key} = {@code value}, and kills S3Proxy
+   * once the run sleeps in it inside the method {@code pausedIn}.
+   */
+  private static Outage runWithS3KilledIn(String pausedIn, Configuration conf, String key, String value)
+      throws InterruptedException {
+    conf.set(key, value);
+    Thread pipeline = Thread.currentThread();
+    long[] killedAt = new long[1];
+    Thread watcher = new Thread(() -> killedAt[0] = killWhenPausedIn(pipeline, pausedIn), "kill-s3-in-" + pausedIn);
+    watcher.start();
+    Throwable failure;
+    try {
+      failure = catchThrowable(() -> Pipeline.run(spark, options()));
+    } finally {
+      conf.unset(key);
+      watcher.join(60_000);
+    }
+    return new Outage(failure, killedAt[0]);
   }
 
   /**

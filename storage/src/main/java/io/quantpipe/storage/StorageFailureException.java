@@ -1,6 +1,7 @@
 package io.quantpipe.storage;
 
 import java.io.IOException;
+import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -31,10 +32,11 @@ public final class StorageFailureException extends IOException {
    * missing file: those keep their own messages).
    *
    * @param during what was being done, e.g. "Stage 'encode' of run 'r-1'"
-   * @param consequence what the failure leaves behind, e.g. "Nothing was published"
+   * @param consequence what the failure leaves behind, e.g. "Nothing was published"; asked only for
+   *     a storage failure
    */
-  public static StorageFailureException of(String during, String rootUri, Configuration conf, String consequence,
-      Throwable cause) {
+  public static StorageFailureException of(String during, String rootUri, Configuration conf,
+      Supplier<String> consequence, Throwable cause) {
     if (cause instanceof StorageFailureException already) {
       return already;
     }
@@ -52,7 +54,7 @@ public final class StorageFailureException extends IOException {
       }
       m.append(')');
     }
-    m.append(". ").append(consequence).append(". Cause: ").append(StorageCheck.firstLine(deepest(cause)));
+    m.append(". ").append(consequence.get()).append(". Cause: ").append(StorageCheck.firstLine(deepest(cause)));
     return new StorageFailureException(m.toString(), problem, cause);
   }
 

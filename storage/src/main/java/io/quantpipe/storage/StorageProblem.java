@@ -35,7 +35,8 @@ public enum StorageProblem {
   public static StorageProblem of(Throwable e) {
     String text = text(e);
     if (has(e, AccessDeniedException.class) || text.contains("SignatureDoesNotMatch")
-        || text.contains("InvalidAccessKeyId") || text.contains("403")) {
+        // The status as the SDK and HTTP print it, not a bare "403": a run id or a version number may hold those digits.
+        || text.contains("InvalidAccessKeyId") || text.contains("Status Code: 403") || text.contains("403 Forbidden")) {
       return CREDENTIALS;
     } else if (text.contains("NoSuchBucket") || text.contains("does not exist")
         || e.getClass().getSimpleName().equals("UnknownStoreException") || has(e, FileNotFoundException.class)) {

@@ -91,7 +91,7 @@ public final class StageRunner implements AutoCloseable {
       return runStage(stage);
     } catch (IOException | RuntimeException e) {
       StorageFailureException storage = StorageFailureException.of("Stage '" + stage.cliName() + "' of run '" + runId
-          + "'", root, hadoop, leftBehind(), e);
+          + "'", root, hadoop, this::leftBehind, e);
       if (storage == null) {
         throw e;
       }
@@ -159,8 +159,14 @@ public final class StageRunner implements AutoCloseable {
   /** Fault injection for outage tests: {@value #PAUSE_BEFORE_STAGE_KEY} = STAGE:MS holds STAGE back MS ms. */
   private void pauseIfInjected(Stage stage) throws IOException {
     String value = hadoop.get(PAUSE_BEFORE_STAGE_KEY, "");
+    if (value.isEmpty()) {
+      return;
+    }
     int colon = value.indexOf(':');
-    if (value.isEmpty() || !value.substring(0, Math.max(colon, 0)).equals(stage.cliName())) {
+    if (colon < 0) {
+      throw new IllegalArgumentException(PAUSE_BEFORE_STAGE_KEY + " must be STAGE:MILLISECONDS; got '" + value + "'");
+    }
+    if (!value.substring(0, colon).equals(stage.cliName())) {
       return;
     }
     try {
